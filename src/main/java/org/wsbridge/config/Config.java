@@ -1,0 +1,51 @@
+package org.wsbridge.config;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The whole, validated configuration of one wsbridge run, built once from the command line and passed down.
+ *
+ * @param listen        where to accept connections
+ * @param tls           certificate material when serving https/wss ({@code --ssl}), else empty
+ * @param launch        what to run for each WebSocket connection; empty when only static/CGI files are served
+ * @param staticDir     {@code --staticdir}, absolute
+ * @param cgiDir        {@code --cgidir}, absolute
+ * @param devConsole    {@code --devconsole}
+ * @param limits        size, count and time limits
+ * @param origins       which Origin headers may upgrade
+ * @param headers       extra response headers ({@code --header}, {@code --header-ws}, {@code --header-http})
+ * @param reverseLookup {@code --reverselookup}: REMOTE_HOST from reverse DNS
+ * @param logLevel      the least severe level that is printed
+ */
+public record Config(
+        Listen listen,
+        Optional<Tls> tls,
+        Optional<Launch> launch,
+        Optional<Path> staticDir,
+        Optional<Path> cgiDir,
+        boolean devConsole,
+        Limits limits,
+        OriginPolicy origins,
+        HeaderRules headers,
+        boolean reverseLookup,
+        LogLevel logLevel) {
+
+    public Config {
+        Objects.requireNonNull(listen, "listen");
+        Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(launch, "launch");
+        Objects.requireNonNull(staticDir, "staticDir");
+        Objects.requireNonNull(cgiDir, "cgiDir");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(origins, "origins");
+        Objects.requireNonNull(headers, "headers");
+        Objects.requireNonNull(logLevel, "logLevel");
+    }
+
+    /** True when connections are served over TLS ({@code --ssl}). */
+    public boolean secure() {
+        return tls.isPresent();
+    }
+}
