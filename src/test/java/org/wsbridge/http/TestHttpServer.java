@@ -73,6 +73,11 @@ public final class TestHttpServer implements AutoCloseable {
                 }
                 notFound.notFound(ctx, request);
             }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                ctx.close(); // e.g. a refused TLS handshake: expected in tests, not worth a stack trace
+            }
         };
     }
 
