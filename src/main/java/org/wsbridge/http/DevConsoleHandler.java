@@ -8,9 +8,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import java.net.Inet6Address;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.time.Instant;
 import org.wsbridge.log.LogScope;
 
@@ -57,14 +54,6 @@ public final class DevConsoleHandler implements HttpRoute {
     /** The Host header; an HTTP/1.0 request may lack one, and then the address it reached is the best guess. */
     private static String host(ChannelHandlerContext ctx, HttpRequest request) {
         String host = request.headers().get(HttpHeaderNames.HOST);
-        if (host != null && !host.isEmpty()) {
-            return host;
-        }
-        SocketAddress local = ctx.channel().localAddress();
-        if (local instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            String address = inet.getAddress().getHostAddress();
-            return (inet.getAddress() instanceof Inet6Address ? "[" + address + "]" : address) + ":" + inet.getPort();
-        }
-        return "localhost";
+        return host == null || host.isEmpty() ? LocalAddress.hostAndPort(ctx.channel()) : host;
     }
 }
