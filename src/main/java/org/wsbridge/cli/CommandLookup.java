@@ -35,8 +35,10 @@ final class CommandLookup {
                 if (!candidate.startsWith("/")) {
                     // Go refuses this too (exec.ErrDot): a relative PATH entry would make the meaning of
                     // COMMAND depend on the directory wsbridge happens to start in.
-                    throw notFound(command, "it was found as '" + candidate + "' through the relative PATH entry '"
-                            + dir + "'; write ./" + command + " or give an absolute path");
+                    String entry = dir.isEmpty() ? "an empty PATH entry (the current directory)"
+                            : "the relative PATH entry '" + dir + "'";
+                    throw notFound(command, "it was found as '" + candidate + "' through " + entry + "; write ./"
+                            + command + " or give an absolute path");
                 }
                 return candidate;
             }

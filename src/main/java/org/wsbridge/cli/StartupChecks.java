@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.wsbridge.config.Config;
 import org.wsbridge.config.HeaderRules;
 import org.wsbridge.config.HeaderRules.Header;
@@ -32,11 +33,13 @@ final class StartupChecks {
     private final WsbridgeCommand options;
     private final ParseResult parsed;
     private final Invocation invocation;
+    private final Set<String> notYetSupported;
 
-    StartupChecks(WsbridgeCommand options, ParseResult parsed, Invocation invocation) {
+    StartupChecks(WsbridgeCommand options, ParseResult parsed, Invocation invocation, Set<String> notYetSupported) {
         this.options = options;
         this.parsed = parsed;
         this.invocation = invocation;
+        this.notYetSupported = notYetSupported;
     }
 
     Config config() throws UsageError {
@@ -171,15 +174,15 @@ final class StartupChecks {
         return headers;
     }
 
+    // The first such option on the command line is named; a switch set to false or a port of 0 is not in use.
     private void refuseNotYetSupported() throws UsageError {
-        for (String name : WsbridgeCommand.NOT_YET_SUPPORTED) {
-            OptionSpec option = parsed.matchedOption(name);
-            Object value = option == null ? null : option.getValue();
-            boolean inEffect = value != null && !Boolean.FALSE.equals(value) && !"".equals(value)
-                    && !(value instanceof Integer i && i == 0);
-            if (inEffect) {
-                throw UsageError.invalid(name + " is not supported yet by wsbridge " + BuildInfo.version()
-                        + "; run without it");
+        for (OptionSpec option : parsed.matchedOptions()) {
+            Object value = option.getValue();
+            boolean inUse = value != null && !Boolean.FALSE.equals(value) && !"".equals(value)
+                    && !Integer.valueOf(0).equals(value);
+            if (inUse && notYetSupported.contains(option.longestName())) {
+                throw UsageError.invalid(option.longestName() + " is not supported yet by wsbridge "
+                        + BuildInfo.version() + "; run without it");
             }
         }
     }

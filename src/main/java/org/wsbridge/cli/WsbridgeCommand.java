@@ -215,6 +215,12 @@ public final class WsbridgeCommand {
      */
     public static int run(String[] args, Invocation invocation, PrintStream out, PrintStream err,
                           Function<Config, Integer> server) {
+        return run(args, invocation, NOT_YET_SUPPORTED, out, err, server);
+    }
+
+    /** As above, refusing the given options instead of {@link #NOT_YET_SUPPORTED} (tests pass an empty set). */
+    static int run(String[] args, Invocation invocation, Set<String> notYetSupported, PrintStream out,
+                   PrintStream err, Function<Config, Integer> server) {
         WsbridgeCommand options = new WsbridgeCommand();
         CommandLine cli = GoFlagSyntax.commandLine(options);
         String binary = invocation.binary();
@@ -244,7 +250,7 @@ public final class WsbridgeCommand {
         }
         Config config;
         try {
-            config = new StartupChecks(options, parsed, invocation).config();
+            config = new StartupChecks(options, parsed, invocation, notYetSupported).config();
         } catch (UsageError e) {
             return fail(err, binary, e);
         }
