@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.wsbridge.config.Config;
+import org.wsbridge.config.EnvVar;
 import org.wsbridge.config.HeaderRules;
 import org.wsbridge.config.HeaderRules.Header;
 import org.wsbridge.config.Launch;
@@ -21,10 +22,11 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
 
 /**
- * Checks the parsed options in websocketd's order (listen addresses, log level, TLS, binary/passstderr, what
- * to serve, COMMAND lookup, --dir, --cgidir, --staticdir, then the --devconsole conflict) and builds the
- * {@link Config}. wsbridge's own checks (limits, headers) run after websocketd's, so a command line that
- * websocketd rejects fails here with websocketd's message. The first failure is thrown as a {@link UsageError}.
+ * Checks the parsed options in websocketd's order (listen addresses and ports, log level, TLS,
+ * binary/passstderr, what to serve, COMMAND lookup, --dir, --cgidir, --staticdir, then the --devconsole
+ * conflict) and builds the {@link Config}. Checks websocketd does not make (limits, headers) come after its
+ * own, so a command line websocketd rejects fails with websocketd's message; options whose feature has not
+ * landed are refused last. The first failure is thrown as a {@link UsageError}.
  */
 final class StartupChecks {
     // sockaddr_un.sun_path holds 108 bytes including the terminating NUL.
@@ -52,8 +54,8 @@ final class StartupChecks {
             throw UsageError.invalid("please only specify one of --binary and --passstderr");
         }
         Optional<Launch> launch = launch();
-        Optional<Path> cgiDir = servedDirectory(options.cgiDir, "CGI");
-        Optional<Path> staticDir = servedDirectory(options.staticDir, "static");
+        Optional<Path> cgiDir = servedDirectory("--cgidir", options.cgiDir, "CGI");
+        Optional<Path> staticDir = servedDirectory("--staticdir", options.staticDir, "static");
         Limits limits = limits();
         HeaderRules headers = new HeaderRules(headers("--header", options.headers),
                 headers("--header-ws", options.headersWs), headers("--header-http", options.headersHttp));
@@ -120,7 +122,7 @@ final class StartupChecks {
         if (!options.command.isEmpty() && dir.isPresent()) {
             throw UsageError.withUsage("ambiguous: provided COMMAND and --dir argument, please only specify one");
         }
-        var passEnv = invocation.passEnv(options.passEnv);
+        List<EnvVar> passEnv = invocation.passEnv(options.passEnv);
         if (!options.command.isEmpty()) {
             List<String> command = new ArrayList<>(options.command);
             command.set(0, new CommandLookup(invocation).resolve(command.get(0)));
@@ -140,12 +142,12 @@ final class StartupChecks {
         return Optional.empty();
     }
 
-    private Optional<Path> servedDirectory(String value, String kind) throws UsageError {
+    private Optional<Path> servedDirectory(String option, String value, String kind) throws UsageError {
         Optional<String> dir = given(value);
         if (dir.isEmpty()) {
             return Optional.empty();
         }
-        Path path = absolute(kind.equals("CGI") ? "--cgidir" : "--staticdir", dir.get());
+        Path path = absolute(option, dir.get());
         if (!Files.isDirectory(path)) {
             throw UsageError.withUsage("your " + kind + " dir '" + dir.get()
                     + "' is not pointing to an accessible directory");
