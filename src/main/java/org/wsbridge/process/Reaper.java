@@ -2,7 +2,9 @@ package org.wsbridge.process;
 
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.wsbridge.log.LogScope;
 import org.wsbridge.process.posix.LibC;
 import org.wsbridge.process.posix.PosixException;
@@ -39,6 +41,7 @@ public final class Reaper {
     /** pid of each spawned child → its listener, kept until the child's whole group is gone. */
     private final IntObjectMap<Listener> owners = new IntObjectHashMap<>();
     private final LogScope log;
+    private final AtomicInteger errors = new AtomicInteger();
     private boolean spawnedSinceIdle;
 
     private Reaper(LogScope log) {
@@ -96,6 +99,11 @@ public final class Reaper {
         }
     }
 
+    /** Failed waits and failed listeners so far (each also logged); for tests and diagnostics. */
+    int errors() {
+        return errors.get();
+    }
+
     private void run() {
         while (true) {
             try {
@@ -106,11 +114,16 @@ public final class Reaper {
                 }
                 // Read the group while the zombie still has one: after reaping it, the pid means nothing.
                 int pgid = LibC.processGroup(pid);
-                dispatch(pid, pgid, new ExitStatus(LibC.reap(pid)));
+                OptionalInt status = LibC.reap(pid);
+                if (status.isPresent()) {
+                    dispatch(pid, pgid, new ExitStatus(status.getAsInt()));
+                }
             } catch (PosixException e) {
+                errors.incrementAndGet();
                 log.error("process", "Reaper: " + e.getMessage());
                 pause(ERROR_BACKOFF_MS);
             } catch (RuntimeException e) {
+                errors.incrementAndGet();
                 log.error("process", "Reaper: listener failed: " + e);
             }
         }

@@ -6,6 +6,7 @@ import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import java.nio.charset.StandardCharsets;
+import java.util.OptionalInt;
 
 /**
  * Direct-mapped glibc calls from {@code unistd.h}, {@code fcntl.h}, {@code sys/wait.h}, {@code sys/resource.h}
@@ -160,14 +161,20 @@ public final class LibC {
         }
     }
 
-    /** Reaps the terminated child pid and returns its raw wait status. */
-    public static int reap(int pid) throws PosixException {
+    /**
+     * Reaps the terminated child pid and returns its raw wait status; empty if someone else reaped it first:
+     * a posix_spawn whose exec failed reaps its own child, racing {@link #waitForExitedChild}.
+     */
+    public static OptionalInt reap(int pid) throws PosixException {
         int[] status = new int[1];
         while (true) {
             try {
                 waitpid(pid, status, 0);
-                return status[0];
+                return OptionalInt.of(status[0]);
             } catch (LastErrorException e) {
+                if (e.getErrorCode() == Errno.ECHILD) {
+                    return OptionalInt.empty();
+                }
                 if (e.getErrorCode() != Errno.EINTR) {
                     throw new PosixException("waitpid", e.getErrorCode());
                 }
