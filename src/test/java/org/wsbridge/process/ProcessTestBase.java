@@ -42,7 +42,7 @@ abstract class ProcessTestBase {
     /** Counts live direct memory, so a buffer anyone forgot to release shows up. */
     UnpooledByteBufAllocator alloc;
     private final List<ChildProcess> started = new ArrayList<>();
-    private int fdsBefore;
+    private java.util.Map<Integer, String> fdsBefore;
 
     @BeforeAll
     static void startLoop() throws Exception {
@@ -58,9 +58,9 @@ abstract class ProcessTestBase {
     }
 
     @BeforeEach
-    void recordBaseline() {
+    void recordBaseline() throws IOException {
         alloc = new UnpooledByteBufAllocator(true);
-        fdsBefore = openFds();
+        fdsBefore = fdTable();
     }
 
     @AfterEach
@@ -81,7 +81,9 @@ abstract class ProcessTestBase {
         }
         started.clear();
         assertEquals(List.of(), childrenOfThisJvm(), "child processes left");
-        assertTrue(openFds() <= fdsBefore, "descriptors before " + fdsBefore + ", after " + openFds());
+        java.util.Map<Integer, String> added = new java.util.TreeMap<>(fdTable());
+        added.entrySet().removeAll(fdsBefore.entrySet());
+        assertTrue(fdTable().size() <= fdsBefore.size(), "descriptors opened and not closed: " + added);
         assertEquals(0, alloc.metric().usedDirectMemory(), "unreleased direct buffers");
     }
 
@@ -91,7 +93,11 @@ abstract class ProcessTestBase {
     }
 
     ChildProcess start(ChildHandler handler, SpawnRequest request) throws Exception {
-        ChildProcess child = onLoop(() -> ChildProcess.start(loop, reaper, request, handler, alloc, reaper.log()));
+        return started(onLoop(() -> ChildProcess.start(loop, reaper, request, handler, alloc, reaper.log())));
+    }
+
+    /** Registers a child a test started itself, for the cleanup after the test. */
+    synchronized ChildProcess started(ChildProcess child) {
         started.add(child);
         return child;
     }
@@ -152,6 +158,21 @@ abstract class ProcessTestBase {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** fd → what it refers to, from /proc/self/fd. */
+    static java.util.Map<Integer, String> fdTable() throws IOException {
+        java.util.Map<Integer, String> table = new java.util.TreeMap<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    table.put(Integer.parseInt(fd.getFileName().toString()), Files.readSymbolicLink(fd).toString());
+                } catch (IOException e) {
+                    // the listing's own descriptor, closed by now
+                }
+            }
+        }
+        return table;
     }
 
     static int openFds() {
