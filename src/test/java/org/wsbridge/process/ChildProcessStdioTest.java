@@ -1,6 +1,7 @@
 package org.wsbridge.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.jna.Memory;
@@ -19,15 +20,11 @@ class ChildProcessStdioTest extends ProcessTestBase {
     void catEchoesStdinAndExitsAtStdinEof() throws Exception {
         RecordingHandler handler = new RecordingHandler();
         ChildProcess child = start(handler, "/bin/cat");
-        onLoop(() -> {
-            child.writeStdin(text("hello\n"));
-            return null;
-        });
+        onLoopRun(() -> child.writeStdin(text("hello\n")));
         handler.awaitStdout(out -> out.equals("hello\n"), TIMEOUT);
-        onLoop(() -> {
+        onLoopRun(() -> {
             child.writeStdin(text("world\n"));
             child.closeStdin();
-            return null;
         });
         assertEquals("hello\nworld\n", handler.awaitEof(TIMEOUT));
         assertEquals("exit status 0", await(child.exit()).describe());
@@ -35,14 +32,26 @@ class ChildProcessStdioTest extends ProcessTestBase {
     }
 
     @Test
+    void methodsOffTheLoopAreRefused() throws Exception {
+        RecordingHandler handler = new RecordingHandler();
+        ChildProcess child = start(handler, "/bin/cat");
+        assertThrows(IllegalStateException.class, child::pauseStdout);
+        assertThrows(IllegalStateException.class, () -> child.terminate(0));
+        onLoopRun(child::closeStdin);
+        assertEquals("", handler.awaitEof(TIMEOUT));
+        await(child.gone());
+    }
+
+    @Test
     void writesAfterCloseAreDropped() throws Exception {
         RecordingHandler handler = new RecordingHandler();
         ChildProcess child = start(handler, "/bin/cat");
-        onLoop(() -> {
+        long pending = onLoop(() -> {
             child.closeStdin();
             child.writeStdin(text("too late\n"));
             return child.stdinPending();
         });
+        assertEquals(0, pending);
         assertEquals("", handler.awaitEof(TIMEOUT));
         await(child.gone());
     }
@@ -134,10 +143,7 @@ class ChildProcessStdioTest extends ProcessTestBase {
         });
         assertEquals("err\nmore\n", handler.awaitStderrEof(TIMEOUT));
         assertEquals("", handler.stdout(), "stdout was paused before any event");
-        onLoop(() -> {
-            child.resumeStdout();
-            return null;
-        });
+        onLoopRun(child::resumeStdout);
         assertEquals("out\n", handler.awaitEof(TIMEOUT));
         await(child.gone());
     }

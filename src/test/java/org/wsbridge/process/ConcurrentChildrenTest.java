@@ -21,7 +21,7 @@ class ConcurrentChildrenTest extends ProcessTestBase {
             children.add(start(handler, "/bin/cat"));
             payloads.add(("cat " + i + " says hello\n").repeat(1000 + 20 * i));
         }
-        onLoop(() -> {
+        onLoopRun(() -> {
             for (int i = 0; i < CHILDREN; i++) {
                 ChildProcess child = children.get(i);
                 child.writeStdin(text(payloads.get(i)));
@@ -31,7 +31,6 @@ class ConcurrentChildrenTest extends ProcessTestBase {
                     handlers.get(i).onDrained = child::closeStdin;
                 }
             }
-            return null;
         });
         for (int i = 0; i < CHILDREN; i++) {
             assertEquals(payloads.get(i), handlers.get(i).awaitEof(TIMEOUT), "cat " + i);

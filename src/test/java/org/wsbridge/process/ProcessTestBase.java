@@ -67,17 +67,13 @@ abstract class ProcessTestBase {
     void nothingLeftBehind() throws Exception {
         for (ChildProcess child : started) {
             if (!child.gone().isDone()) {
-                onLoop(() -> {
+                onLoopRun(() -> {
                     child.closeStdio();
                     child.terminate(0);
-                    return null;
                 });
             }
             await(child.gone());
-            onLoop(() -> {
-                child.closeStdio();
-                return null;
-            });
+            onLoopRun(child::closeStdio);
         }
         started.clear();
         assertEquals(List.of(), childrenOfThisJvm(), "child processes left");
@@ -129,6 +125,19 @@ abstract class ProcessTestBase {
             }
             throw e;
         }
+    }
+
+    /** Code to run on the loop that may throw. */
+    interface LoopWork {
+        void run() throws Exception;
+    }
+
+    /** Runs work on the loop and waits for it, rethrowing what it threw. */
+    static void onLoopRun(LoopWork work) throws Exception {
+        onLoop(() -> {
+            work.run();
+            return null;
+        });
     }
 
     static <T> T await(Future<T> future) throws Exception {
@@ -204,10 +213,9 @@ abstract class ProcessTestBase {
     private static void warmUp() throws Exception {
         RecordingHandler handler = new RecordingHandler();
         ChildProcess child = onLoop(() -> ChildProcess.start(loop, reaper, request("/bin/cat"), handler));
-        onLoop(() -> {
+        onLoopRun(() -> {
             child.writeStdin(UnpooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(bytes("warm\n")));
             child.terminate(0);
-            return null;
         });
         handler.awaitEof(TIMEOUT);
         await(child.gone());

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
@@ -30,8 +29,7 @@ class TerminationLadderTest extends ProcessTestBase {
     @Test
     void childTrappingIntGetsItAfterAbout100ms() throws Exception {
         LineClock lines = new LineClock();
-        ChildProcess child = start(lines, "/bin/sh", script("ladder.sh"), "exit-on-int");
-        lines.awaitStdout(out -> out.startsWith("ready\n"), TIMEOUT);
+        ChildProcess child = startReady(lines, "exit-on-int");
         long t0 = terminate(child, 0);
         assertEquals("exit status 0", await(child.exit()).describe());
         await(child.gone());
@@ -42,8 +40,7 @@ class TerminationLadderTest extends ProcessTestBase {
     @Test
     void childIgnoringIntAndTermIsKilled() throws Exception {
         LineClock lines = new LineClock();
-        ChildProcess child = start(lines, "/bin/sh", script("ladder.sh"), "survive");
-        lines.awaitStdout(out -> out.startsWith("ready\n"), TIMEOUT);
+        ChildProcess child = startReady(lines, "survive");
         long t0 = terminate(child, 0);
         assertEquals("signal KILL", await(child.exit()).describe());
         long killedAt = (System.nanoTime() - t0) / 1_000_000;
@@ -57,8 +54,7 @@ class TerminationLadderTest extends ProcessTestBase {
     @Test
     void closeMsLengthensEachWait() throws Exception {
         LineClock lines = new LineClock();
-        ChildProcess child = start(lines, "/bin/sh", script("ladder.sh"), "exit-on-int");
-        lines.awaitStdout(out -> out.startsWith("ready\n"), TIMEOUT);
+        ChildProcess child = startReady(lines, "exit-on-int");
         long t0 = terminate(child, 400);
         await(child.gone());
         lines.awaitEof(TIMEOUT);
@@ -103,14 +99,20 @@ class TerminationLadderTest extends ProcessTestBase {
     @Test
     void terminateTwiceRunsOneLadder() throws Exception {
         LineClock lines = new LineClock();
-        ChildProcess child = start(lines, "/bin/sh", script("ladder.sh"), "survive");
-        lines.awaitStdout(out -> out.startsWith("ready\n"), TIMEOUT);
+        ChildProcess child = startReady(lines, "survive");
         long t0 = terminate(child, 0);
         lines.awaitStdout(out -> out.contains("INT\n"), TIMEOUT);
         terminate(child, 0);
         assertEquals("signal KILL", await(child.exit()).describe());
         assertEquals("ready\nINT\nTERM\n", lines.awaitEof(TIMEOUT));
         assertBetween(300, 800, lines.millisAfter("TERM", t0), "SIGTERM");
+    }
+
+    /** Starts ladder.sh in mode and waits until its traps are set. */
+    private ChildProcess startReady(LineClock lines, String mode) throws Exception {
+        ChildProcess child = start(lines, "/bin/sh", script("ladder.sh"), mode);
+        lines.awaitStdout(out -> out.startsWith("ready\n"), TIMEOUT);
+        return child;
     }
 
     private static long terminate(ChildProcess child, long closeMs) throws Exception {
@@ -145,9 +147,5 @@ class TerminationLadderTest extends ProcessTestBase {
             }
             return (at - t0) / 1_000_000;
         }
-    }
-
-    static Duration ms(long ms) {
-        return Duration.ofMillis(ms);
     }
 }
