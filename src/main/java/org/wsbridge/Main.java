@@ -1,6 +1,8 @@
 package org.wsbridge;
 
+import org.wsbridge.cli.BuildInfo;
 import org.wsbridge.cli.WsbridgeCommand;
+import org.wsbridge.server.Server;
 
 /** Entry point: run the command line and exit with its status. */
 public final class Main {
@@ -8,6 +10,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(WsbridgeCommand.run(args));
+        System.exit(WsbridgeCommand.run(args, System.out, System.err,
+                config -> new Server(config, BuildInfo.version()).run()));
     }
 }
