@@ -233,7 +233,7 @@ public final class ChildProcess {
         }
         if (ladder != null) {
             ladder.stop();
-            log.debug("process", "Process group " + pid + " gone after " + ladder.lastStep());
+            log.debug("process", "Process " + pid + " terminated after " + ladder.lastStep());
         }
         reaper.forget(pid, reapListener);
         // Nobody is left to read it: release the queue and the descriptor now rather than at the next write.
@@ -246,8 +246,7 @@ public final class ChildProcess {
         try {
             Signals.signalGroup(pid, signal);
         } catch (PosixException e) {
-            log.error("process", "Cannot send SIG" + Signals.name(signal) + " to process group " + pid + ": "
-                    + e.getMessage());
+            log.error("process", "SIG" + Signals.name(signal) + " unsuccessful to " + pid + ": " + e.getMessage());
         }
     }
 
