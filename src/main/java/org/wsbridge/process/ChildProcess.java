@@ -62,7 +62,10 @@ public final class ChildProcess {
         this.gone = loop.newPromise();
     }
 
-    /** {@link #start(IoEventLoop, Reaper, SpawnRequest, ChildHandler, ByteBufAllocator, LogScope)} with the pooled allocator and the reaper's log. */
+    /**
+     * {@link #start(IoEventLoop, Reaper, SpawnRequest, ChildHandler, ByteBufAllocator, LogScope) start} with the
+     * pooled allocator, logging in the reaper's scope.
+     */
     public static ChildProcess start(IoEventLoop loop, Reaper reaper, SpawnRequest request, ChildHandler handler)
             throws SpawnException {
         return start(loop, reaper, request, handler, PooledByteBufAllocator.DEFAULT, reaper.log());
@@ -92,6 +95,9 @@ public final class ChildProcess {
         } catch (PosixException e) {
             pipes.closeAll();
             throw SpawnException.spawnFailed(request, e.errno());
+        } catch (RuntimeException | Error e) {
+            pipes.closeAll();
+            throw e;
         }
         pipes.closeChildEnds();
         child.attach(pipes, handler, alloc);
@@ -164,6 +170,7 @@ public final class ChildProcess {
         stderr.pause();
     }
 
+    /** Reads stderr again, as {@link #resumeStdout()} does stdout. */
     public void resumeStderr() {
         requireLoop(loop);
         stderr.resume();
@@ -233,11 +240,12 @@ public final class ChildProcess {
         }
         if (ladder != null) {
             ladder.stop();
-            log.debug("process", "Process group " + pid + " gone after " + ladder.lastStep());
+            log.debug("process", "Process " + pid + " terminated after " + ladder.lastStep());
         }
         reaper.forget(pid, reapListener);
-        // Nobody is left to read it: release the queue and the descriptor now rather than at the next write.
-        stdin.close();
+        // Nobody is left to read it: release the queue and the descriptor now, whichever of this and the
+        // pipe's own EPOLLERR comes first.
+        stdin.closedByChild();
         gone.setSuccess(null);
         return true;
     }
@@ -246,8 +254,7 @@ public final class ChildProcess {
         try {
             Signals.signalGroup(pid, signal);
         } catch (PosixException e) {
-            log.error("process", "Cannot send SIG" + Signals.name(signal) + " to process group " + pid + ": "
-                    + e.getMessage());
+            log.error("process", "SIG" + Signals.name(signal) + " unsuccessful to " + pid + ": " + e.getMessage());
         }
     }
 

@@ -114,4 +114,14 @@ class ChildProcessBackpressureTest extends ProcessTestBase {
         assertTrue(await(child.exit()).success());
         await(child.gone());
     }
+
+    @Test
+    void stdinClosedIsReportedOnceWhenTheChildExitsWithoutReading() throws Exception {
+        RecordingHandler handler = new RecordingHandler();
+        ChildProcess child = start(handler, "/bin/true");
+        await(child.gone());
+        handler.awaitEof(TIMEOUT);
+        handler.awaitStdinClosed(TIMEOUT);
+        assertEquals(1, handler.events().stream().filter("stdinClosed"::equals).count());
+    }
 }

@@ -1,6 +1,7 @@
 package org.wsbridge.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,6 +55,7 @@ class ChildProcessStdioTest extends ProcessTestBase {
         assertEquals(0, pending);
         assertEquals("", handler.awaitEof(TIMEOUT));
         await(child.gone());
+        assertFalse(handler.events().contains("stdinClosed"), "closed by us, not by the child");
     }
 
     @Test
