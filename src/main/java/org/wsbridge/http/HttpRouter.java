@@ -31,6 +31,10 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         if (msg instanceof HttpRequest request) {
             try {
                 route(ctx, request);
+            } catch (RuntimeException e) {
+                // A bug or an input nobody foresaw: say so and close, rather than leave the client waiting forever.
+                routes.log().error("http", "Closing connection after an internal error while routing: " + e);
+                ctx.close();
             } finally {
                 ReferenceCountUtil.release(msg);
             }

@@ -126,12 +126,19 @@ public final class Upgrader {
         if (sessionScope.enabled(LogLevel.DEBUG)) {
             env.asMap().forEach((k, v) -> sessionScope.debug("env", "Std. variable: " + k + "=" + v));
         }
+        SpawnRequest spawn;
+        try {
+            spawn = new SpawnRequest(target.argv(), env.toBytes(), Optional.empty());
+        } catch (IllegalArgumentException e) {
+            // A NUL byte, e.g. %00 in the path (PATH_INFO): a C string cannot carry it to the program.
+            return refuse(ctx, request, scope, HttpResponseStatus.BAD_REQUEST,
+                    "400 Bad Request: the request cannot be passed to the program (" + e.getMessage() + ")", h -> { });
+        }
         Session session = new Session(channel, settings, sessionScope);
         ChildProcess child;
         try {
-            child = ChildProcess.start((IoEventLoop) channel.eventLoop(), context.reaper(),
-                    new SpawnRequest(target.argv(), env.toBytes(), Optional.empty()), session, channel.alloc(),
-                    sessionScope);
+            child = ChildProcess.start((IoEventLoop) channel.eventLoop(), context.reaper(), spawn, session,
+                    channel.alloc(), sessionScope);
         } catch (SpawnException e) {
             sessionScope.error("process", "Could not launch process " + target.displayCommand() + " ("
                     + e.getMessage() + ")");
