@@ -98,8 +98,9 @@ public final class Upgrader {
         OriginCheck.Verdict origin = context.origins().check(headers.get(HttpHeaderNames.ORIGIN),
                 headers.get(HttpHeaderNames.HOST), config.secure());
         if (!origin.allowed()) {
-            scope.with("origin", origin.origin()).access("session", origin.reason());
-            return refuse(ctx, request, scope, HttpResponseStatus.FORBIDDEN,
+            LogScope refused = scope.with("origin", origin.origin()); // both lines name it, as in websocketd
+            refused.access("session", origin.reason());
+            return refuse(ctx, request, refused, HttpResponseStatus.FORBIDDEN,
                     "403 Forbidden: origin not allowed", h -> { });
         }
         if (!validKey(headers.get(HttpHeaderNames.SEC_WEBSOCKET_KEY))) {
