@@ -43,7 +43,8 @@ final class MalformedRequests {
     private static final String[] UPGRADE_VALUES = {"websock", "WebSocket", "websocket, h2c", "", "h2c",
         "websocket\u0000", " websocket "};
     private static final String[] CONNECTION_VALUES = {"close", "keep-alive", "Upgrade, keep-alive", "upgradeX",
-        "", "UPGRADE", "keep-alive,upgrade"};
+        "", "UPGRADE", "keep-alive,upgrade",
+        "keep-alive upgrade", "\u00df Upgrade"};
     private static final String[] KEY_VALUES = {"short", "", "!!!!!!!!!!!!!!!!!!!!!!!!", "dGhlIHNhbXBsZSBub25jZQ",
         "dGhlIHNhbXBsZSBub25jZQ===", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "dGhlIHNhbXBsZSBub25jZQ==\u0000"};
     private static final String[] VERSION_VALUES = {"8", "", "13, 8", "abc", "1 3", "130", "-13", "0x0d", "13\u0000"};
