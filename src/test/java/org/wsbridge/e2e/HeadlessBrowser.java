@@ -85,10 +85,6 @@ public final class HeadlessBrowser implements AutoCloseable {
             JsonElement value = call("GET", path + "property/" + name, null);
             return value.isJsonNull() ? null : value.getAsString();
         }
-
-        public boolean enabled() {
-            return call("GET", path + "enabled", null).getAsBoolean();
-        }
     }
 
     private HeadlessBrowser(Path home) throws IOException {
