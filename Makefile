@@ -8,7 +8,7 @@ MVNFLAGS ?= -B -q
 JAR      := target/wsbridge.jar
 LAUNCHER := target/wsbridge
 
-.PHONY: all build run test check-tools clean bench install uninstall test-deps
+.PHONY: all build run test check-tools clean bench install uninstall completion test-deps
 
 all: build
 
@@ -31,3 +31,53 @@ test: check-tools test-deps
 
 clean:
 	rm -rf target
+
+# ---- install, uninstall, completion ---------------------------------------------------------------------------
+# `make && sudo make install` (PREFIX=/usr/local by default); packagers add DESTDIR=<staging dir>. The launcher
+# finds the jar in ../share/wsbridge/ beside itself. Debian's zsh looks in /usr/share/zsh/vendor-completions:
+# a package for /usr sets ZSHCOMPDIR to that.
+BINDIR      ?= $(PREFIX)/bin
+DATADIR     ?= $(PREFIX)/share
+MANDIR      ?= $(DATADIR)/man
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR  ?= $(DATADIR)/zsh/site-functions
+
+MANPAGE         := man/wsbridge.1
+COMPLETION_BASH := target/completion/wsbridge.bash
+COMPLETION_ZSH  := target/completion/_wsbridge
+COMPLETION_SRC  := src/main/completion
+# picocli's AutoComplete exits 0 even when it fails unless told otherwise.
+AUTOCOMPLETE    := java -Dpicocli.autocomplete.systemExitOnError=true -cp $(JAR) picocli.AutoComplete
+
+# Built on demand only: `make install` as root after `make` must not rebuild (or need Maven) as root.
+$(JAR):
+	$(MAKE) build
+
+# Shell completion, generated from the picocli options of the command class, so it never drifts from them.
+completion: $(COMPLETION_BASH) $(COMPLETION_ZSH)
+
+$(COMPLETION_BASH): $(JAR) $(COMPLETION_SRC)/wsbridge.bash.tail
+	@mkdir -p $(@D)
+	$(AUTOCOMPLETE) --force --name=wsbridge --completionScript=$@.tmp org.wsbridge.cli.WsbridgeCommand
+	cat $(COMPLETION_SRC)/wsbridge.bash.tail >> $@.tmp
+	mv $@.tmp $@
+
+$(COMPLETION_ZSH): $(COMPLETION_BASH) $(COMPLETION_SRC)/_wsbridge.head $(COMPLETION_SRC)/_wsbridge.tail
+	cat $(COMPLETION_SRC)/_wsbridge.head $(COMPLETION_BASH) $(COMPLETION_SRC)/_wsbridge.tail > $@.tmp
+	mv $@.tmp $@
+
+install: $(JAR) completion
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/wsbridge $(DESTDIR)$(MANDIR)/man1 \
+	  $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 644 $(JAR) $(DESTDIR)$(DATADIR)/wsbridge/wsbridge.jar
+	install -m 755 $(LAUNCHER) $(DESTDIR)$(BINDIR)/wsbridge
+	@if [ -f $(MANPAGE) ]; then install -m 644 $(MANPAGE) $(DESTDIR)$(MANDIR)/man1/wsbridge.1; \
+	  else echo "make install: $(MANPAGE) is missing: no man page installed" >&2; fi
+	install -m 644 $(COMPLETION_BASH) $(DESTDIR)$(BASHCOMPDIR)/wsbridge
+	install -m 644 $(COMPLETION_ZSH) $(DESTDIR)$(ZSHCOMPDIR)/_wsbridge
+
+# Removes exactly what install put there, and wsbridge's own directory; shared directories stay.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/wsbridge $(DESTDIR)$(DATADIR)/wsbridge/wsbridge.jar \
+	  $(DESTDIR)$(MANDIR)/man1/wsbridge.1 $(DESTDIR)$(BASHCOMPDIR)/wsbridge $(DESTDIR)$(ZSHCOMPDIR)/_wsbridge
+	rmdir $(DESTDIR)$(DATADIR)/wsbridge 2>/dev/null || true
