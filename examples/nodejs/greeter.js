@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Greets every line it receives; ends when the client leaves (stdin EOF).
 //   wsbridge --port=8080 examples/nodejs/greeter.js
-// readline splits stdin into lines (a 'data' chunk may hold several lines, or half of one). Node writes to a
-// pipe synchronously on Linux, so no flush is needed.
+// readline splits stdin into lines (a 'data' chunk may hold several lines, or half of one). Node hands each
+// write to the pipe at once (it keeps nothing back waiting for a block to fill), so no flush is needed.
 'use strict';
 const readline = require('readline');
 
