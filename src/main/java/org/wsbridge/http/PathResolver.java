@@ -3,6 +3,7 @@ package org.wsbridge.http;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -66,7 +67,11 @@ public final class PathResolver {
             if (segment.equals(".") || segment.equals("..") || segment.indexOf('\0') >= 0) {
                 return Resolution.of(Kind.NOT_FOUND); // never produced by cleaning; refused in case a caller forgets
             }
-            candidate = candidate.resolve(segment);
+            try {
+                candidate = candidate.resolve(segment);
+            } catch (InvalidPathException e) {
+                return Resolution.of(Kind.NOT_FOUND); // a name the file-system encoding cannot express
+            }
         }
         return resolvePath(candidate);
     }

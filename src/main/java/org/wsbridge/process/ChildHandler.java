@@ -33,7 +33,10 @@ public interface ChildHandler {
     default void stdinDrained() {
     }
 
-    /** The child closed its end of stdin (or exited) while wsbridge still held it open; later writes are dropped. */
+    /**
+     * Stdin closed for a reason other than {@link ChildProcess#closeStdin()}: the child closed its end, or its
+     * whole group is gone. Called at most once; later writes are dropped.
+     */
     default void stdinClosed() {
     }
 }

@@ -62,7 +62,10 @@ public final class ChildProcess {
         this.gone = loop.newPromise();
     }
 
-    /** {@link #start(IoEventLoop, Reaper, SpawnRequest, ChildHandler, ByteBufAllocator, LogScope)} with the pooled allocator and the reaper's log. */
+    /**
+     * {@link #start(IoEventLoop, Reaper, SpawnRequest, ChildHandler, ByteBufAllocator, LogScope) start} with the
+     * pooled allocator, logging in the reaper's scope.
+     */
     public static ChildProcess start(IoEventLoop loop, Reaper reaper, SpawnRequest request, ChildHandler handler)
             throws SpawnException {
         return start(loop, reaper, request, handler, PooledByteBufAllocator.DEFAULT, reaper.log());
@@ -79,6 +82,10 @@ public final class ChildProcess {
     public static ChildProcess start(IoEventLoop loop, Reaper reaper, SpawnRequest request, ChildHandler handler,
                                      ByteBufAllocator alloc, LogScope log) throws SpawnException {
         requireLoop(loop);
+        if (!loop.isCompatible(PipeEnd.class)) {
+            // The pipes are raw descriptors in epoll; a portable fallback would go behind this same API.
+            throw new IllegalArgumentException("child processes need an epoll event loop, not " + loop);
+        }
         StdioPipes pipes = StdioPipes.open();
         ChildProcess child = new ChildProcess(loop, reaper, log);
         Optional<byte[]> cwd = request.cwd().map(dir -> dir.toString().getBytes(StandardCharsets.UTF_8));
@@ -88,6 +95,9 @@ public final class ChildProcess {
         } catch (PosixException e) {
             pipes.closeAll();
             throw SpawnException.spawnFailed(request, e.errno());
+        } catch (RuntimeException | Error e) {
+            pipes.closeAll();
+            throw e;
         }
         pipes.closeChildEnds();
         child.attach(pipes, handler, alloc);
@@ -119,7 +129,8 @@ public final class ChildProcess {
     /**
      * Takes ownership of data and writes it to the child's stdin: at once as far as the pipe accepts it, the
      * rest queued until the child reads ({@link #stdinPending()}, then {@link ChildHandler#stdinDrained()}).
-     * Once stdin is closed, data is released and dropped.
+     * Once stdin is closed, data is released and dropped. If the write finds the child's end closed,
+     * {@link ChildHandler#stdinClosed()} is called before this returns.
      */
     public void writeStdin(ByteBuf data) {
         requireLoop(loop);
@@ -159,6 +170,7 @@ public final class ChildProcess {
         stderr.pause();
     }
 
+    /** Reads stderr again, as {@link #resumeStdout()} does stdout. */
     public void resumeStderr() {
         requireLoop(loop);
         stderr.resume();
@@ -228,11 +240,12 @@ public final class ChildProcess {
         }
         if (ladder != null) {
             ladder.stop();
-            log.debug("process", "Process group " + pid + " gone after " + ladder.lastStep());
+            log.debug("process", "Process " + pid + " terminated after " + ladder.lastStep());
         }
         reaper.forget(pid, reapListener);
-        // Nobody is left to read it: release the queue and the descriptor now rather than at the next write.
-        stdin.close();
+        // Nobody is left to read it: release the queue and the descriptor now, whichever of this and the
+        // pipe's own EPOLLERR comes first.
+        stdin.closedByChild();
         gone.setSuccess(null);
         return true;
     }
@@ -241,8 +254,7 @@ public final class ChildProcess {
         try {
             Signals.signalGroup(pid, signal);
         } catch (PosixException e) {
-            log.error("process", "Cannot send SIG" + Signals.name(signal) + " to process group " + pid + ": "
-                    + e.getMessage());
+            log.error("process", "SIG" + Signals.name(signal) + " unsuccessful to " + pid + ": " + e.getMessage());
         }
     }
 

@@ -120,9 +120,12 @@ final class PipeWriter extends PipeEnd {
         }
     }
 
-    private void closedByChild() {
-        close();
-        onClosedByChild.run();
+    /** The child can no longer read: close, and tell the owner (once; nothing if already closed). */
+    void closedByChild() {
+        if (isOpen()) {
+            close();
+            onClosedByChild.run();
+        }
     }
 
     @Override

@@ -37,7 +37,7 @@ final class TerminationLadder {
     /** websocketd's timings: signals at 100, 350 and 850 ms (plus closeMs for each of the first three waits). */
     static List<Step> steps(long closeMs) {
         return List.of(
-                new Step("close stdin", CLOSE_STDIN, 100 + closeMs),
+                new Step("closing stdin", CLOSE_STDIN, 100 + closeMs),
                 new Step("SIGINT", Signals.SIGINT, 250 + closeMs),
                 new Step("SIGTERM", Signals.SIGTERM, 500 + closeMs),
                 new Step("SIGKILL", Signals.SIGKILL, 1000));
@@ -74,7 +74,7 @@ final class TerminationLadder {
         }
     }
 
-    /** The last rung taken, for the log: {@code SIGTERM}, or {@code none}. */
+    /** The last rung taken, for the log: {@code closing stdin}, {@code SIGTERM}, or {@code none}. */
     String lastStep() {
         return next == 0 ? "none" : steps.get(next - 1).name();
     }
@@ -86,7 +86,8 @@ final class TerminationLadder {
         }
         if (next == steps.size()) {
             stopped = true;
-            log.error("process", lastStep() + " did not terminate process group " + pgid + "!");
+            // websocketd's words; the signals went to the whole group.
+            log.error("process", lastStep() + " did not terminate " + pgid + "!");
             return;
         }
         Step step = steps.get(next++);

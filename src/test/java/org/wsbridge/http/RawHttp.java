@@ -31,6 +31,27 @@ public final class RawHttp {
         return out.toString(StandardCharsets.ISO_8859_1);
     }
 
+    /** Reads one response's status line and headers (without the blank line) from a kept-alive connection. */
+    public static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed after " + head);
+            }
+            head.append((char) b);
+        }
+        return head.substring(0, head.length() - 4);
+    }
+
+    /** Reads the rest of a response whose status line was already read partly: headers and a Content-Length body. */
+    public static void skipResponse(InputStream in) throws IOException {
+        String length = header(readHead(in), "Content-Length");
+        if (length != null) {
+            in.readNBytes(Integer.parseInt(length));
+        }
+    }
+
     /** The status code of a raw response. */
     public static int status(String response) {
         return Integer.parseInt(response.substring(9, 12));

@@ -97,8 +97,8 @@ public final class TestHttpServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        server.close().sync();
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
+    public void close() {
+        server.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }
