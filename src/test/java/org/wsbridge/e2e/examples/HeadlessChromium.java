@@ -45,7 +45,7 @@ final class HeadlessChromium implements AutoCloseable {
     static HeadlessChromium open(String url, Path profile) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(List.of(BINARY.toString(), "--headless", "--no-sandbox",
                 "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + profile, "--remote-debugging-port=0", url))
+                "--disable-sync", "--user-data-dir=" + profile, "--remote-debugging-port=0", "about:blank"))
                 .redirectErrorStream(true).redirectOutput(profile.resolve("chromium.out").toFile()).start();
         try {
             // Chromium writes the port it chose (and the browser's path) here once DevTools is listening.
@@ -61,7 +61,10 @@ final class HeadlessChromium implements AutoCloseable {
             while (target.find()) {
                 Matcher debugger = DEBUGGER_URL.matcher(target.group());
                 if (PAGE.matcher(target.group()).find() && debugger.find()) {
-                    return new HeadlessChromium(process, WsClient.connect(URI.create(debugger.group(1))));
+                    HeadlessChromium browser = new HeadlessChromium(process, WsClient.connect(
+                            URI.create(debugger.group(1))));
+                    browser.load(url);
+                    return browser;
                 }
             }
             throw new AssertionError("no page among chromium's targets: " + targets);
@@ -71,25 +74,47 @@ final class HeadlessChromium implements AutoCloseable {
         }
     }
 
+    /** Opens {@code url} in the page and waits for its load event: its scripts have run by then. */
+    private void load(String url) {
+        call("Page.enable", "{}");
+        int id = nextId++;
+        devtools.send("{\"id\":" + id + ",\"method\":\"Page.navigate\",\"params\":{\"url\":" + jsonString(url)
+                + "}}");
+        // The reply and the load event, in either order; other events of the navigation are skipped.
+        boolean replied = false;
+        boolean loaded = false;
+        while (!replied || !loaded) {
+            String message = devtools.nextText();
+            replied |= message.startsWith("{\"id\":" + id + ",");
+            loaded |= message.contains("\"method\":\"Page.loadEventFired\"");
+        }
+    }
+
+    /** Sends a DevTools command and returns its reply, skipping the events that come before it. */
+    private String call(String method, String params) {
+        int id = nextId++;
+        devtools.send("{\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":" + params + "}");
+        while (true) {
+            String reply = devtools.nextText();
+            if (reply.startsWith("{\"id\":" + id + ",")) {
+                return reply;
+            }
+        }
+    }
+
     /**
      * Runs {@code expression} in the page, waiting for it when it is a promise, and returns its value, which
      * must be a string (the page hands it back URL-encoded, so no JSON decoding is needed here).
      */
     String evaluate(String expression) {
-        int id = nextId++;
         String wrapped = "Promise.resolve(" + expression + ").then(v => encodeURIComponent(String(v)))";
-        devtools.send("{\"id\":" + id + ",\"method\":\"Runtime.evaluate\",\"params\":{\"expression\":"
-                + jsonString(wrapped) + ",\"awaitPromise\":true,\"returnByValue\":true}}");
-        while (true) {
-            String reply = devtools.nextText();
-            if (reply.startsWith("{\"id\":" + id + ",")) {
-                Matcher value = VALUE.matcher(reply);
-                if (!value.find() || reply.contains("\"exceptionDetails\"")) {
-                    fail("in the page, " + expression + " gave " + reply);
-                }
-                return URLDecoder.decode(value.group(1), StandardCharsets.UTF_8);
-            }
+        String reply = call("Runtime.evaluate", "{\"expression\":" + jsonString(wrapped)
+                + ",\"awaitPromise\":true,\"returnByValue\":true}");
+        Matcher value = VALUE.matcher(reply);
+        if (!value.find() || reply.contains("\"exceptionDetails\"")) {
+            fail("in the page, " + expression + " gave " + reply);
         }
+        return URLDecoder.decode(value.group(1), StandardCharsets.UTF_8);
     }
 
     @Override
