@@ -53,6 +53,20 @@ class ExamplesIT {
         }
     }
 
+    /** Reads dump-env.sh's NAME=VALUE lines up to its close, which must be the 1000 of a program exiting 0. */
+    static Map<String, String> dumpedEnvironment(WsClient connection) {
+        Map<String, String> env = new HashMap<>();
+        try (WsClient ws = connection) {
+            WsClient.Event e;
+            while ((e = ws.next()) instanceof WsClient.Text t) {
+                int eq = t.text().indexOf('=');
+                env.put(t.text().substring(0, eq), t.text().substring(eq + 1));
+            }
+            assertEquals(1000, assertInstanceOf(WsClient.Closed.class, e, "the end of the list").code());
+        }
+        return env;
+    }
+
     static Stream<Arguments> greeters() {
         return Stream.of(
                 Arguments.of("bash", List.of(example("bash/greeter.sh"))),
@@ -97,15 +111,8 @@ class ExamplesIT {
     @Test
     void dumpEnvShowsTheConnectionsEnvironment() throws Exception {
         try (Wsbridge server = Wsbridge.start(example("bash/dump-env.sh"))) {
-            Map<String, String> env = new HashMap<>();
-            try (WsClient ws = WsClient.connect(server.ws("/some/path?a=1"), Map.of("X-Example", "yes"))) {
-                WsClient.Event e;
-                while ((e = ws.next()) instanceof WsClient.Text t) {
-                    int eq = t.text().indexOf('=');
-                    env.put(t.text().substring(0, eq), t.text().substring(eq + 1));
-                }
-                assertEquals(1000, assertInstanceOf(WsClient.Closed.class, e, "the end of the list").code());
-            }
+            Map<String, String> env = dumpedEnvironment(WsClient.connect(server.ws("/some/path?a=1"),
+                    Map.of("X-Example", "yes")));
             assertEquals("/some/path", env.get("PATH_INFO"));
             assertEquals("a=1", env.get("QUERY_STRING"));
             assertEquals("127.0.0.1", env.get("REMOTE_ADDR"));

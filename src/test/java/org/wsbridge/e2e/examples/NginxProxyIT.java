@@ -1,7 +1,6 @@
 package org.wsbridge.e2e.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.URI;
@@ -11,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,15 +48,8 @@ class NginxProxyIT {
     void programSeesThePathAfterThePrefixAndTheClientsAddressInAHeader() throws Exception {
         try (Wsbridge server = Wsbridge.start(ExamplesIT.example("bash/dump-env.sh"));
              Nginx nginx = Nginx.start(dir, server.port())) {
-            Map<String, String> env = new HashMap<>();
-            try (WsClient ws = WsClient.connect(URI.create("ws://127.0.0.1:" + nginx.port() + "/ws/room/1?x=1"))) {
-                WsClient.Event e;
-                while ((e = ws.next()) instanceof WsClient.Text t) {
-                    int eq = t.text().indexOf('=');
-                    env.put(t.text().substring(0, eq), t.text().substring(eq + 1));
-                }
-                assertEquals(1000, assertInstanceOf(WsClient.Closed.class, e).code());
-            }
+            Map<String, String> env = ExamplesIT.dumpedEnvironment(WsClient.connect(
+                    URI.create("ws://127.0.0.1:" + nginx.port() + "/ws/room/1?x=1")));
             assertEquals("/room/1", env.get("PATH_INFO"));
             assertEquals("/room/1?x=1", env.get("REQUEST_URI"));
             assertEquals("x=1", env.get("QUERY_STRING"));
