@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.util.Optional;
 import org.wsbridge.log.LogScope;
@@ -84,6 +85,9 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
     }
 
     private void leaveHttp(ChannelHandlerContext ctx) {
+        if (ctx.pipeline().get(ChunkedWriteHandler.class) != null) {
+            ctx.pipeline().remove(ChunkedWriteHandler.class);
+        }
         ctx.pipeline().remove(this);
     }
 }

@@ -3,39 +3,41 @@ package org.wsbridge.server;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.stream.ChunkedWriteHandler;
+import java.time.Clock;
 import java.util.Optional;
+import org.wsbridge.http.HttpResponses;
 import org.wsbridge.http.HttpRouter;
+import org.wsbridge.http.RequestLimitsHandler;
 import org.wsbridge.http.Routes;
+import org.wsbridge.log.LogScope;
 
 /**
  * The pipeline of every accepted connection, in wire order. After a WebSocket upgrade the HTTP stages leave and
  * the frame codec, a UTF-8 validator and the session take their place (see {@code Upgrader}).
  */
 final class ServerInitializer extends ChannelInitializer<Channel> {
-    /** Longest request line; Netty's default is 4 KiB, websocketd's (Go's) is larger. */
-    static final int MAX_REQUEST_LINE = 8192;
-    /** Largest header block. */
-    static final int MAX_HEADER_SIZE = 8192;
-    static final int MAX_CHUNK_SIZE = 8192;
-
     private final Optional<SslContext> tls;
     private final Routes routes;
+    private final LogScope log;
+    private final HttpResponses bare = HttpResponses.bare(Clock.systemUTC());
 
-    ServerInitializer(Optional<SslContext> tls, Routes routes) {
+    ServerInitializer(Optional<SslContext> tls, Routes routes, LogScope log) {
         this.tls = tls;
         this.routes = routes;
+        this.log = log;
     }
 
     @Override
     protected void initChannel(Channel ch) {
         ChannelPipeline p = ch.pipeline();
         tls.ifPresent(ctx -> p.addLast("tls", ctx.newHandler(ch.alloc())));
-        // Slightly larger than the limits so RequestLimits can tell which one was crossed and answer 414/431.
-        p.addLast("http", new HttpServerCodec(MAX_REQUEST_LINE + 1, MAX_HEADER_SIZE + 1, MAX_CHUNK_SIZE));
-        p.addLast("chunked", new ChunkedWriteHandler());
+        p.addLast("http", RequestLimitsHandler.serverCodec());
+        p.addLast("limits", new RequestLimitsHandler(RequestLimitsHandler.HEADER_TIMEOUT, bare, log));
+        if (tls.isPresent()) {
+            p.addLast("chunked", new ChunkedWriteHandler()); // static files go out in chunks over TLS (no sendfile)
+        }
         p.addLast("router", new HttpRouter(routes));
     }
 }

@@ -66,7 +66,7 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
     private boolean forwardingMessage;
     private ByteBuf stdinBatch;
     private ScheduledFuture<?> pinger;
-    private long lastPongNanos = startNanos;
+    private long lastPongNanos;
 
     public Session(Channel channel, SessionSettings settings, LogScope scope) {
         this.channel = channel;
@@ -108,6 +108,7 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
         }
         resumeOutput();
         if (settings.pingMs() > 0) {
+            lastPongNanos = System.nanoTime(); // the 2 x pingms allowance starts with the session
             pinger = channel.eventLoop().scheduleAtFixedRate(this::ping, settings.pingMs(), settings.pingMs(),
                     TimeUnit.MILLISECONDS);
         }

@@ -16,5 +16,5 @@ import org.wsbridge.process.Reaper;
  * @param serverSoftware SERVER_SOFTWARE, {@code wsbridge/<version>}
  */
 public record UpgradeContext(ForkLimiter forks, FdBudget fds, Reaper reaper, ChannelGroup sessions,
-                             OriginRule origins, String serverSoftware) {
+                             OriginCheck origins, String serverSoftware) {
 }

@@ -95,10 +95,10 @@ public final class Upgrader {
                     "400 Bad Request: unsupported Sec-WebSocket-Version (this server speaks 13)",
                     h -> h.set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13"));
         }
-        String origin = headers.get(HttpHeaderNames.ORIGIN);
-        String refusal = context.origins().refusal(origin, headers.get(HttpHeaderNames.HOST), config.secure());
-        if (refusal != null) {
-            scope.access("session", refusal);
+        OriginCheck.Verdict origin = context.origins().check(headers.get(HttpHeaderNames.ORIGIN),
+                headers.get(HttpHeaderNames.HOST), config.secure());
+        if (!origin.allowed()) {
+            scope.with("origin", origin.origin()).access("session", origin.reason());
             return refuse(ctx, request, scope, HttpResponseStatus.FORBIDDEN,
                     "403 Forbidden: origin not allowed", h -> { });
         }
@@ -113,7 +113,7 @@ public final class Upgrader {
                     "503 Service Unavailable: server out of file descriptors",
                     h -> h.set(HttpHeaderNames.RETRY_AFTER, "1"));
         }
-        return start(ctx, request, target, scope, origin, leaveHttp);
+        return start(ctx, request, target, scope, origin.origin(), leaveHttp);
     }
 
     private boolean start(ChannelHandlerContext ctx, HttpRequest request, ScriptTarget target, LogScope scope,
@@ -121,7 +121,7 @@ public final class Upgrader {
         Channel channel = ctx.channel();
         CgiRequest cgi = CgiRequests.describe(channel, request, target, config.secure());
         LogScope sessionScope = scope.with("id", cgi.uniqueId()).with("remote", cgi.remoteHost())
-                .with("command", target.displayCommand()).with("origin", origin == null ? "file:" : origin);
+                .with("command", target.displayCommand()).with("origin", origin);
         CgiEnvironment env = CgiEnvironment.forWebSocket(context.serverSoftware(), launch.passEnv(), cgi);
         if (sessionScope.enabled(LogLevel.DEBUG)) {
             env.asMap().forEach((k, v) -> sessionScope.debug("env", "Std. variable: " + k + "=" + v));

@@ -338,7 +338,7 @@ class StartupChecksTest {
 
     @Test
     void theShippedEntryRefusesThem() {
-        assertTrue(WsbridgeCommand.NOT_YET_SUPPORTED.contains("--ssl"));
+        assertTrue(WsbridgeCommand.NOT_YET_SUPPORTED.contains("--cgidir"));
         assertFalse(WsbridgeCommand.NOT_YET_SUPPORTED.contains("--port"));
     }
 }

@@ -122,6 +122,7 @@ class LimitsIT {
             assertStatus(server, 405, RawWs.upgradeRequest("/").replaceFirst("GET", "POST"));
             assertStatus(server, 400, RawWs.upgradeRequest("/").replace("Version: 13", "Version: 8"));
             assertStatus(server, 400, RawWs.upgradeRequest("/").replace("dGhlIHNhbXBsZSBub25jZQ==", "short"));
+            assertStatus(server, 403, RawWs.upgradeRequest("/", "Origin: garbage value"));
             assertStatus(server, 301, RawWs.upgradeRequest("/a/../b"));
             assertEquals(0, server.descendants().size());
         }

@@ -44,19 +44,24 @@ public final class WsClient implements AutoCloseable {
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final WebSocket socket;
 
-    private WsClient(URI uri, Map<String, String> headers) {
-        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT);
+    private WsClient(URI uri, Map<String, String> headers, HttpClient http) {
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(TIMEOUT);
         headers.forEach(builder::header);
         this.socket = builder.buildAsync(uri, new Listener()).orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .join();
     }
 
     public static WsClient connect(URI uri) {
-        return new WsClient(uri, Map.of());
+        return new WsClient(uri, Map.of(), HTTP);
     }
 
     public static WsClient connect(URI uri, Map<String, String> headers) {
-        return new WsClient(uri, headers);
+        return new WsClient(uri, headers, HTTP);
+    }
+
+    /** A wss:// connection trusting what {@code tls} trusts. */
+    public static WsClient connect(URI uri, javax.net.ssl.SSLContext tls) {
+        return new WsClient(uri, Map.of(), HttpClient.newBuilder().sslContext(tls).build());
     }
 
     public WsClient send(String text) {

@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  * checks that it exited 0 and left no process behind.
  */
 public final class Wsbridge implements AutoCloseable {
-    private static final Pattern BANNER = Pattern.compile("Starting WebSocket server\\s+: wss?://[^ ]*:(\\d+)/");
+    private static final Pattern BANNER = Pattern.compile(
+            "(?:Starting WebSocket server|Serving CGI or static files|Developer console enabled)\\s+: \\w+://[^ ]*:(\\d+)/");
     static final Duration START_TIMEOUT = Duration.ofSeconds(20);
 
     private final Process process;
@@ -178,8 +179,14 @@ public final class Wsbridge implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        int status = process.isAlive() ? stop(Duration.ofSeconds(15)) : process.exitValue();
+    public void close() {
+        int status;
+        try {
+            status = process.isAlive() ? stop(Duration.ofSeconds(15)) : process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while stopping wsbridge", e);
+        }
         // Every process it ever ran must be gone once it has exited.
         Poll.until(() -> seen.stream().noneMatch(ProcTree::alive), Duration.ofSeconds(5),
                 () -> "processes left behind by wsbridge: " + seen.stream().filter(ProcTree::alive).toList());

@@ -1,0 +1,158 @@
+package org.wsbridge.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.URI;
+import java.net.UnixDomainSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.wsbridge.server.TestCertificates;
+
+/** TLS and mutual TLS, the redirect port and the unix socket, through the real launcher (reference §1.2, §4.4). */
+class TransportIT {
+    @TempDir
+    Path tmp;
+    private TestCertificates.Issued ca;
+    private Path cert;
+    private Path key;
+
+    @BeforeEach
+    void certificates() throws Exception {
+        ca = TestCertificates.ca("wsbridge test CA");
+        TestCertificates.Issued server = TestCertificates.server(ca, TestCertificates.rsaKeyPair());
+        cert = tmp.resolve("cert.pem");
+        key = tmp.resolve("key.pem");
+        TestCertificates.writeCertificates(cert, server.certificate(), ca.certificate());
+        TestCertificates.writePkcs1(key, server.key());
+    }
+
+    private URI wss(Wsbridge server, String path) {
+        return URI.create("wss://127.0.0.1:" + server.port() + path);
+    }
+
+    @Test
+    void sslServesWssWithHttpsOnInTheEnvironment() throws Exception {
+        try (Wsbridge server = Wsbridge.start("--ssl", "--sslcert=" + cert, "--sslkey=" + key, "env")) {
+            server.awaitLog(l -> l.contains("Starting WebSocket server   : wss://"), WsClient.TIMEOUT);
+            SSLContext trusting = TestCertificates.clientContext(ca.certificate(), null);
+            try (WsClient ws = WsClient.connect(wss(server, "/"), trusting)) {
+                boolean https = false;
+                WsClient.Event e;
+                while ((e = ws.next()) instanceof WsClient.Text t) {
+                    https |= t.text().equals("HTTPS=on");
+                }
+                assertTrue(https, "HTTPS=on must be in the environment");
+            }
+        }
+    }
+
+    @Test
+    void mutualTlsRefusesClientsWithoutACertificate() throws Exception {
+        try (Wsbridge server = Wsbridge.start("--ssl", "--sslcert=" + cert, "--sslkey=" + key,
+                "--sslca=" + writeCa(), "cat")) {
+            SSLContext anonymous = TestCertificates.clientContext(ca.certificate(), null);
+            assertThrows(Exception.class, () -> WsClient.connect(wss(server, "/"), anonymous).close());
+            SSLContext withCert = TestCertificates.clientContext(ca.certificate(),
+                    TestCertificates.client(ca, "alice"));
+            try (WsClient ws = WsClient.connect(wss(server, "/"), withCert)) {
+                ws.send("mutual").expectText("mutual");
+            }
+        }
+    }
+
+    private Path writeCa() throws IOException {
+        Path file = tmp.resolve("ca.pem");
+        TestCertificates.writeCertificates(file, ca.certificate());
+        return file;
+    }
+
+    @Test
+    void redirectPortKeepsPathAndQuery() throws Exception {
+        int redir = freePort();
+        try (Wsbridge server = Wsbridge.start("--ssl", "--sslcert=" + cert, "--sslkey=" + key,
+                "--redirport=" + redir, "cat")) {
+            server.awaitLog(l -> l.contains("Starting redirect server"), WsClient.TIMEOUT);
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + redir + "/x/y?z=1")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(301, r.statusCode());
+            assertEquals("https://127.0.0.1:" + server.port() + "/x/y?z=1", r.headers().firstValue("Location")
+                    .orElseThrow());
+        }
+    }
+
+    @Test
+    void unixSocketServesAndIsRemovedAtShutdown() throws Exception {
+        Path socket = tmp.resolve("ws.sock");
+        try (Wsbridge server = Wsbridge.start("--unixsocket=" + socket, "env")) {
+            server.awaitLog(l -> l.contains("unix socket at " + socket), WsClient.TIMEOUT);
+            try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                ch.connect(UnixDomainSocketAddress.of(socket));
+                ch.write(ByteBuffer.wrap(RawWs.upgradeRequest("/").getBytes(StandardCharsets.US_ASCII)));
+                String got = readUntil(ch, "REMOTE_PORT=");
+                assertTrue(got.startsWith("HTTP/1.1 101"), got);
+                assertTrue(got.contains("REMOTE_ADDR=unix-socket"), got);
+            }
+            assertEquals(0, server.stop(Duration.ofSeconds(10)));
+        }
+        assertTrue(Files.notExists(socket), "the socket file is removed at shutdown");
+    }
+
+    @Test
+    void liveUnixSocketIsExit3AndStaleOneIsReplaced() throws Exception {
+        Path socket = tmp.resolve("ws.sock");
+        try (Wsbridge first = Wsbridge.start("--unixsocket=" + socket, "cat")) {
+            Wsbridge.Result second = Wsbridge.runToExit(List.of("--unixsocket=" + socket, "cat"),
+                    Duration.ofSeconds(20));
+            assertEquals(3, second.exit(), second.stdout());
+            assertTrue(second.stdout().contains("already in use"), second.stdout());
+        }
+        // A socket file nobody listens on is stale: left by a killed server.
+        try (var ch = java.nio.channels.ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.bind(UnixDomainSocketAddress.of(socket));
+        }
+        assertTrue(Files.exists(socket));
+        try (Wsbridge again = Wsbridge.start("--unixsocket=" + socket, "cat")) {
+            again.awaitLog(l -> l.contains("unix socket at"), WsClient.TIMEOUT);
+        }
+        Path regular = tmp.resolve("not-a-socket");
+        Files.writeString(regular, "keep me");
+        assertEquals(1, Wsbridge.runToExit(List.of("--unixsocket=" + regular, "cat"), Duration.ofSeconds(20)).exit());
+        assertEquals("keep me", Files.readString(regular));
+    }
+
+    private static String readUntil(SocketChannel ch, String marker) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+        long deadline = System.nanoTime() + WsClient.TIMEOUT.toNanos();
+        StringBuilder text = new StringBuilder();
+        while (!text.toString().contains(marker) && System.nanoTime() < deadline) {
+            buf.clear();
+            if (ch.read(buf) < 0) {
+                break;
+            }
+            text.append(new String(buf.array(), 0, buf.position(), StandardCharsets.ISO_8859_1));
+        }
+        return text.toString();
+    }
+
+    private static int freePort() throws IOException {
+        try (var s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
