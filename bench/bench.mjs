@@ -9,7 +9,7 @@ import { metricDefinitions, SCENARIOS } from './lib/metrics.mjs';
 import { RUNNERS, scenarioDeadlineMs } from './lib/scenarios.mjs';
 import { Server, killAllNow } from './lib/server.mjs';
 import { buildRows, formatTable, writeReports } from './lib/report.mjs';
-import { Tracker, now, sleep } from './lib/wsclient.mjs';
+import { Tracker, median, now, sleep } from './lib/wsclient.mjs';
 
 const USAGE = `usage: node bench/bench.mjs --server TEMPLATE [--baseline TEMPLATE] [options] [SCENARIO...]
 
@@ -95,6 +95,7 @@ function config() {
     largeCount: envInt('LARGE_COUNT', 100),
     connTimeoutMs: envInt('CONN_TIMEOUT_S', 10) * 1000,
     pauseMs: envInt('PAUSE_MS', 1000),
+    repeat: envInt('BENCH_REPEAT', 1),
   };
 }
 
@@ -130,11 +131,11 @@ function machineFacts(cfg, opts) {
 /** Runs one scenario against one server with a deadline; whatever happens, the server is stopped after. */
 async function runScenario(name, srv, run, shared) {
   const tracker = new Tracker();
-  const values = (run.values[srv.name] ||= {});
+  const samples = (run.samples[srv.name] ||= {});
   const notes = ((run.notes[srv.name] ||= {})[name] ||= []);
   const ctx = {
     srv, cfg: shared.cfg, progs: shared.progs, tracker, aborted: false,
-    rec: (key, value) => { if (!ctx.aborted) values[key] = value; },
+    rec: (key, value) => { if (!ctx.aborted) (samples[key] ||= []).push(value); },
     note: (text) => { if (!ctx.aborted) notes.push(text); },
     async withServer(prog, label, fn, { scale = false } = {}) {
       if (ctx.aborted) throw new Error('aborted');
@@ -160,7 +161,8 @@ async function runScenario(name, srv, run, shared) {
       new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`deadline of ${limit / 1000} s exceeded`)), limit); }),
     ]);
   } catch (e) {
-    (run.errors[srv.name] ||= {})[name] = e.message;
+    const errs = (run.errors[srv.name] ||= {});
+    errs[name] = errs[name] ? `${errs[name]}; ${e.message}` : e.message;
     console.log(`#   ${srv.name} ${name}: ERROR ${e.message}`);
   } finally {
     clearTimeout(timer);
@@ -168,7 +170,25 @@ async function runScenario(name, srv, run, shared) {
     tracker.terminateAll();
     if (srv.child) await srv.stop();
   }
-  (run.durations[srv.name] ||= {})[name] = +((now() - t0) / 1000).toFixed(1);
+  const durations = (run.durations[srv.name] ||= {});
+  durations[name] = +((durations[name] ?? 0) + (now() - t0) / 1000).toFixed(1);
+}
+
+/**
+ * One value per metric and server from the rounds: the median for measurements, the worst (maximum) for
+ * counts of failures, so that one bad round is never hidden. A failed measurement (NaN) in every round
+ * stays NaN ("fail").
+ */
+function aggregate(run) {
+  const worstOf = new Set(run.defs.filter((d) => d.unit === 'count' || d.unit === 'procs').map((d) => d.key));
+  for (const [server, byKey] of Object.entries(run.samples)) {
+    const values = (run.values[server] = {});
+    for (const [key, list] of Object.entries(byKey)) {
+      const finite = list.filter(Number.isFinite);
+      if (!finite.length) values[key] = NaN;
+      else values[key] = worstOf.has(key) ? Math.max(...finite) : median(finite);
+    }
+  }
 }
 
 async function main() {
@@ -188,7 +208,7 @@ async function main() {
   const servers = serverSpecs.map((s) => new Server({ ...s, cwd: process.cwd(), logDir, startTimeoutMs: cfg.startTimeoutMs }));
   const run = {
     meta: machineFacts(cfg, opts), servers: serverSpecs, defs: metricDefinitions(cfg),
-    values: {}, notes: {}, errors: {}, ran: {}, durations: {},
+    samples: {}, values: {}, notes: {}, errors: {}, ran: {}, durations: {},
   };
 
   const cleanup = () => { killAllNow(); fs.rmSync(progs.dir, { recursive: true, force: true }); };
@@ -204,16 +224,19 @@ async function main() {
   let first = true;
   // interleaved: each scenario runs on every server before the next scenario, so drift in the machine's
   // load hits both servers alike
-  for (const name of opts.scenarios) {
-    for (const srv of servers) {
-      if (!first) await sleep(cfg.pauseMs);
-      first = false;
-      const t0 = now();
-      console.log(`# ${name} on ${srv.name} ...`);
-      await runScenario(name, srv, run, shared);
-      console.log(`#   done in ${((now() - t0) / 1000).toFixed(1)} s`);
+  for (let round = 1; round <= cfg.repeat; round++) {
+    for (const name of opts.scenarios) {
+      for (const srv of servers) {
+        if (!first) await sleep(cfg.pauseMs);
+        first = false;
+        const t0 = now();
+        console.log(`# ${name} on ${srv.name}${cfg.repeat > 1 ? ` (round ${round} of ${cfg.repeat})` : ''} ...`);
+        await runScenario(name, srv, run, shared);
+        console.log(`#   done in ${((now() - t0) / 1000).toFixed(1)} s`);
+      }
     }
   }
+  aggregate(run);
 
   const rows = buildRows(run);
   console.log('');

@@ -36,12 +36,12 @@ export function metricDefinitions(cfg) {
     m('echo.msgs_per_s', `echo throughput (${cfg.echoConns} clients, ${cfg.echoSize} B, window ${cfg.echoWindow})`,
       'msg/s', 'higher', { ratioMin: 2 }),
     m('echo.server_cpu_s', `server CPU for ${cfg.echoConns * cfg.echoMsgs} echoes`, 's', 'lower'),
-    m('echo.client_cpu_s', 'client CPU (bench itself)', 's', 'info'),
+    m('echo.client_cpu_pct', 'client CPU (bench itself; 100 = one core busy)', '%', 'info'),
     m('echo.errors', 'wrong or missing echoes', 'count', 'lower', { equals: 0 }),
 
     m('burst.lines_per_s', `output burst (seq 1 ${cfg.burstLines} to one client)`, 'lines/s', 'higher', { ratioMin: 2 }),
     m('burst.server_cpu_s', 'server CPU for the burst', 's', 'lower', { ratioBelow: 1 }),
-    m('burst.client_cpu_s', 'client CPU (bench itself)', 's', 'info'),
+    m('burst.client_cpu_pct', 'client CPU (bench itself; 100 = one core busy)', '%', 'info'),
     m('burst.lost_lines', 'lines missing or out of order', 'count', 'lower', { equals: 0 }),
   ];
   const biggest = Math.max(...cfg.idleNs);

@@ -41,25 +41,41 @@ export function encodeFrame(opcode, payload) {
 }
 
 /**
- * One client connection. onMessage(buf, start, end, isText) sees each complete message; the bytes are only
- * valid during the call. onClose(code) is called once, when the connection ends for any reason.
+ * One client connection. Nothing is read until listen(): onMessage(buf, start, end, isText) then sees each
+ * complete message (the bytes are only valid during the call), and onClose(code) is called once, when the
+ * connection ends for any reason.
  */
 export class RawWs {
   constructor(socket, rest) {
     this.socket = socket;
+    this.rest = rest; // bytes that came with the handshake response: the server may talk at once
+    this.listening = false;
     this.pending = null; // bytes of an incomplete frame
     this.fragments = null; // payloads of an unfinished fragmented message
     this.fragmentText = false;
     this.queue = [];
     this.flushScheduled = false;
     this.closed = false;
+    this.closeSent = false;
     this.closeCode = null;
     this.onMessage = () => {};
     this.onClose = () => {};
+    socket.pause();
     socket.on('data', (chunk) => this.#feed(chunk));
     socket.on('error', () => {});
     socket.on('close', () => this.#ended());
-    if (rest.length) process.nextTick(() => this.#feed(rest));
+  }
+
+  /** Sets the handlers and starts reading (first the bytes that arrived with the handshake). */
+  listen({ onMessage, onClose }) {
+    this.onMessage = onMessage;
+    this.onClose = onClose;
+    this.listening = true;
+    const rest = this.rest;
+    this.rest = null;
+    if (rest.length) this.#feed(rest);
+    if (this.closed) this.onClose(this.closeCode ?? 1006);
+    else this.socket.resume();
   }
 
   /** Opens a connection to ws://127.0.0.1:port/path; rejects on any handshake problem or after timeoutMs. */
@@ -101,9 +117,12 @@ export class RawWs {
   /** Sends a close frame (code 1000) and ends the socket when the server answers, or after timeoutMs. */
   close(timeoutMs = 2000) {
     if (this.closed) return Promise.resolve();
-    const code = Buffer.alloc(2);
-    code.writeUInt16BE(1000);
-    this.#queue(encodeFrame(0x8, code));
+    if (!this.closeSent) {
+      this.closeSent = true;
+      const code = Buffer.alloc(2);
+      code.writeUInt16BE(1000);
+      this.#queue(encodeFrame(0x8, code));
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(() => { this.socket.destroy(); resolve(); }, timeoutMs);
       this.socket.once('close', () => { clearTimeout(timer); resolve(); });
@@ -159,7 +178,10 @@ export class RawWs {
       }
     } else if (opcode === 0x8) {
       this.closeCode = end - start >= 2 ? buf.readUInt16BE(start) : 1005;
-      this.#queue(encodeFrame(0x8, buf.subarray(start, Math.min(end, start + 2))));
+      if (!this.closeSent) { // answer a close the server started; ours needs no second one
+        this.closeSent = true;
+        this.#queue(encodeFrame(0x8, buf.subarray(start, Math.min(end, start + 2))));
+      }
       process.nextTick(() => this.socket.end());
     } else if (opcode === 0x9) {
       this.#queue(encodeFrame(0xa, Buffer.from(buf.subarray(start, end))));
@@ -175,6 +197,6 @@ export class RawWs {
   #ended() {
     if (this.closed) return;
     this.closed = true;
-    this.onClose(this.closeCode ?? 1006);
+    if (this.listening) this.onClose(this.closeCode ?? 1006);
   }
 }

@@ -93,6 +93,8 @@ export function formatJson(run, rows) {
       values: Object.fromEntries(run.servers.map((s) => [s.name, finite(run.values[s.name]?.[r.def.key])])),
       ratio: finite(r.ratio), target: describeTarget(r.def) || null, targetMet: r.met,
     })),
+    samples: Object.fromEntries(Object.entries(run.samples).map(([server, byKey]) => [server,
+      Object.fromEntries(Object.entries(byKey).map(([k, list]) => [k, list.map(finite)]))])),
     notes: run.notes,
     errors: run.errors,
     durationsS: run.durations,

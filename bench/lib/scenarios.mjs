@@ -99,16 +99,18 @@ async function rtt(ctx) {
         t = process.hrtime.bigint();
         ws.sendText(want);
       };
-      ws.onMessage = (buf, start, end) => {
-        const us = Number(process.hrtime.bigint() - t) / 1000;
-        if (want.compare(buf, start, end) !== 0) wrong++;
-        if (i >= rttWarmup) samples.push(us);
-        i++;
-        timer.refresh();
-        if (i < rttN + rttWarmup) sendNext();
-        else { clearTimeout(timer); resolve(null); }
-      };
-      ws.onClose = (code) => { clearTimeout(timer); resolve(`closed (code ${code}) after ${i} echoes`); };
+      ws.listen({
+        onMessage: (buf, start, end) => {
+          const us = Number(process.hrtime.bigint() - t) / 1000;
+          if (want.compare(buf, start, end) !== 0) wrong++;
+          if (i >= rttWarmup) samples.push(us);
+          i++;
+          timer.refresh();
+          if (i < rttN + rttWarmup) sendNext();
+          else { clearTimeout(timer); resolve(null); }
+        },
+        onClose: (code) => { clearTimeout(timer); resolve(`closed (code ${code}) after ${i} echoes`); },
+      });
       sendNext();
     });
     if (failure) ctx.note(`rtt: ${failure}`);
@@ -139,21 +141,23 @@ async function echo(ctx) {
       let sent = 0, got = 0;
       const timer = setTimeout(() => resolve(`conn ${c}: ${got}/${echoMsgs} echoes, then ${connTimeoutMs} ms quiet`),
         connTimeoutMs);
-      ws.onMessage = (buf, start, end) => {
-        if (mine[got % cycle].compare(buf, start, end) !== 0) wrong++;
-        got++;
-        received++;
-        timer.refresh();
-        if (sent < echoMsgs) ws.sendText(mine[sent++ % cycle]);
-        if (got === echoMsgs) { clearTimeout(timer); resolve(null); }
-      };
-      ws.onClose = (code) => { clearTimeout(timer); resolve(`conn ${c}: closed (code ${code}) after ${got} echoes`); };
+      ws.listen({
+        onMessage: (buf, start, end) => {
+          if (mine[got % cycle].compare(buf, start, end) !== 0) wrong++;
+          got++;
+          received++;
+          timer.refresh();
+          if (sent < echoMsgs) ws.sendText(mine[sent++ % cycle]);
+          if (got === echoMsgs) { clearTimeout(timer); resolve(null); }
+        },
+        onClose: (code) => { clearTimeout(timer); resolve(`conn ${c}: closed (code ${code}) after ${got} echoes`); },
+      });
       while (sent < Math.min(echoWindow, echoMsgs)) ws.sendText(mine[sent++ % cycle]);
     })));
     const seconds = (now() - t0) / 1000;
     ctx.rec('echo.msgs_per_s', received / seconds);
     ctx.rec('echo.server_cpu_s', cpuSeconds(info.pid) - cpu0);
-    ctx.rec('echo.client_cpu_s', clientCpuSeconds() - client0);
+    ctx.rec('echo.client_cpu_pct', ((clientCpuSeconds() - client0) / seconds) * 100);
     ctx.rec('echo.errors', wrong + (echoConns * echoMsgs - received));
     const failed = outcomes.filter(Boolean);
     if (failed.length) ctx.note(`echo: ${failed.length} connection(s) failed, first: ${failed[0]}`);
@@ -185,21 +189,23 @@ async function burst(ctx) {
     const closeCode = await new Promise((resolve) => {
       // bounded by the quiet time: a stalled burst ends the scenario instead of hanging it
       const timer = setTimeout(() => { ws.destroy(); resolve('none: quiet for too long'); }, ctx.cfg.connTimeoutMs);
-      ws.onMessage = (buf, start, end) => {
-        count++;
-        if (firstBad === null && parseDecimal(buf, start, end) !== next) {
-          firstBad = `line ${count}: expected ${next}, got ${JSON.stringify(buf.toString('utf8', start, Math.min(end, start + 40)))}`;
-        }
-        next++;
-        tLast = now();
-        timer.refresh();
-      };
-      ws.onClose = (code) => { clearTimeout(timer); resolve(code); };
+      ws.listen({
+        onMessage: (buf, start, end) => {
+          count++;
+          if (firstBad === null && parseDecimal(buf, start, end) !== next) {
+            firstBad = `line ${count}: expected ${next}, got ${JSON.stringify(buf.toString('utf8', start, Math.min(end, start + 40)))}`;
+          }
+          next++;
+          tLast = now();
+          timer.refresh();
+        },
+        onClose: (code) => { clearTimeout(timer); resolve(code); },
+      });
     });
     const seconds = (tLast - t0) / 1000;
     ctx.rec('burst.lines_per_s', count / seconds);
     ctx.rec('burst.server_cpu_s', cpuSeconds(info.pid) - cpu0);
-    ctx.rec('burst.client_cpu_s', clientCpuSeconds() - client0);
+    ctx.rec('burst.client_cpu_pct', ((clientCpuSeconds() - client0) / seconds) * 100);
     ctx.rec('burst.lost_lines', firstBad === null ? lines - count : Math.max(1, lines - count));
     if (firstBad || count !== lines) ctx.note(`burst: ${count}/${lines} lines, close ${closeCode}${firstBad ? `, first wrong ${firstBad}` : ''}`);
   });
