@@ -8,6 +8,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(WsbridgeCommand.run(args));
+        // Until the server lands: show the configuration the command line produced.
+        System.exit(WsbridgeCommand.run(args, System.out, System.err, config -> {
+            System.out.println(config);
+            return 0;
+        }));
     }
 }

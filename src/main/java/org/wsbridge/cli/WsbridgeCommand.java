@@ -1,12 +1,268 @@
 package org.wsbridge.cli;
 
-/** Placeholder until the picocli command lands. */
+import static org.wsbridge.cli.UsageText.HTTP;
+import static org.wsbridge.cli.UsageText.LISTEN;
+import static org.wsbridge.cli.UsageText.OTHER;
+import static org.wsbridge.cli.UsageText.RUN;
+import static org.wsbridge.cli.UsageText.TLS;
+import static org.wsbridge.cli.UsageText.WEBSOCKET;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import org.wsbridge.config.Config;
+import org.wsbridge.config.Limits;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * The wsbridge command line: one annotated field per option, with websocketd's names, meanings and defaults.
+ * The help text is rendered from these fields, and tests hold the man page and README to them. Parsing
+ * follows Go's flag rules ({@link GoFlagSyntax}); {@link StartupChecks} turns the fields into a {@link Config}.
+ *
+ * <p>Adding an option: one field here (its {@code order} picks its help section) plus its check in
+ * {@link StartupChecks}, a man page entry and a README table row.
+ */
+@Command(name = "wsbridge")
 public final class WsbridgeCommand {
+    public static final int EXIT_OK = 0;
+    /** Invalid configuration. */
+    public static final int EXIT_INVALID = 1;
+    /** Unknown or malformed option. */
+    public static final int EXIT_USAGE = 2;
+    /** A listener could not be opened (produced by the server). */
+    public static final int EXIT_CANNOT_LISTEN = 3;
+    /** Options that cannot be combined ({@code --devconsole} with {@code --staticdir}/{@code --cgidir}). */
+    public static final int EXIT_CONFLICT = 4;
+
+    /** Options that are parsed and checked but refused until their feature lands. Remove names as they do. */
+    static final Set<String> NOT_YET_SUPPORTED = Set.of(
+            "--ssl", "--sslcert", "--sslkey", "--sslca", "--redirport", "--unixsocket", "--staticdir", "--cgidir",
+            "--devconsole", "--reverselookup", "--dir", "--origin", "--sameorigin", "--header", "--header-ws",
+            "--header-http");
+
+    // ---- Where to listen
+    @Option(names = "--port", order = LISTEN + 1, paramLabel = "PORT", description = "TCP port to listen on; 0 "
+            + "lets the system choose a free one (the startup log shows which). Default: 80, or 443 with --ssl.")
+    Integer port;
+
+    @Option(names = "--address", order = LISTEN + 2, paramLabel = "ADDRESS", description = "Listen on this "
+            + "interface only: an IPv4 address, an IPv6 address in brackets ([::1]) or a host name. Repeat the "
+            + "option to listen on several. Default: every interface.")
+    List<String> addresses = new ArrayList<>();
+
+    @Option(names = "--unixsocket", order = LISTEN + 3, paramLabel = "PATH", description = "Also accept "
+            + "connections on a Unix domain socket at PATH. Given without --port, --address and --redirport, it "
+            + "is the only listener. Default: none.")
+    String unixSocket;
+
+    @Option(names = "--redirport", order = LISTEN + 4, paramLabel = "PORT", description = "Also listen for plain "
+            + "HTTP on PORT (on each address) and redirect every request there, path and query kept, to the main "
+            + "port. Default: none.")
+    Integer redirPort;
+
+    // ---- TLS
+    @Option(names = "--ssl", order = TLS + 1, description = "Serve https:// and wss:// instead of http:// and "
+            + "ws://. Needs --sslcert and --sslkey. Default: off.")
+    boolean ssl;
+
+    @Option(names = "--sslcert", order = TLS + 2, paramLabel = "FILE", description = "The certificate chain for "
+            + "--ssl, PEM. Default: none.")
+    String sslCert;
+
+    @Option(names = "--sslkey", order = TLS + 3, paramLabel = "FILE", description = "The private key for --ssl, "
+            + "PEM (PKCS#8 or PKCS#1). Default: none.")
+    String sslKey;
+
+    @Option(names = "--sslca", order = TLS + 4, paramLabel = "FILE", description = "Mutual TLS: only clients "
+            + "presenting a certificate signed by a CA in this PEM file may connect. Needs --ssl. Default: no "
+            + "client certificates asked for.")
+    String sslCa;
+
+    // ---- What each connection runs
+    @Option(names = "--dir", order = RUN + 1, paramLabel = "DIR", description = "Instead of one COMMAND, run the "
+            + "program in DIR that the URL path names: ws://host/chat/room.sh runs DIR/chat/room.sh. Default: "
+            + "none.")
+    String dir;
+
+    @Option(names = "--passenv", order = RUN + 2, paramLabel = "NAMES", description = "Comma-separated names of "
+            + "variables of wsbridge's own environment to copy into each program's environment, with their "
+            + "values at startup. The list replaces the default one; HTTPS is never copied. Default: "
+            + "${DEFAULT-VALUE}.")
+    String passEnv = "PATH,LD_LIBRARY_PATH";
+
+    @Option(names = "--binary", order = RUN + 3, description = "Binary mode: client messages reach stdin byte for "
+            + "byte, and stdout goes to the client as binary messages, in whatever pieces it is read. Default: off "
+            + "(text: a line per message).")
+    boolean binary;
+
+    @Option(names = "--passstderr", order = RUN + 4, description = "Send stderr to the client too: every stdout "
+            + "and stderr line becomes a JSON message {\"stream\":\"stdout\" or \"stderr\",\"data\":LINE}. Not with "
+            + "--binary. Default: off (stderr lines are logged).")
+    boolean passStderr;
+
+    @Option(names = "--maxforks", order = RUN + 5, paramLabel = "N", description = "At most N WebSocket sessions "
+            + "and CGI scripts at once; further upgrades get HTTP 429. 0 or less: no limit. Default: "
+            + "${DEFAULT-VALUE}.")
+    int maxForks = Limits.DEFAULT_MAX_FORKS;
+
+    @Option(names = "--closems", order = RUN + 6, paramLabel = "MS", converter = GoFlagSyntax.Unsigned.class,
+            description = "Extra milliseconds of grace added to each step of ending a program: stdin is closed, "
+            + "then SIGINT follows after 100 ms, SIGTERM 250 ms later and SIGKILL 500 ms after that. Default: 0.")
+    long closeMs;
+
+    // ---- WebSocket connections
+    @Option(names = "--origin", order = WEBSOCKET + 1, paramLabel = "LIST", description = "Accept an upgrade only "
+            + "when its Origin header matches an entry of this comma-separated list of [scheme://]host[:port]. "
+            + "An entry without a port matches any port, one without a scheme both http and https. Given twice, "
+            + "the later list wins. Default: any origin.")
+    String origin;
+
+    @Option(names = "--sameorigin", order = WEBSOCKET + 2, description = "Accept an upgrade only when its Origin "
+            + "header names the host and port of its Host header. Default: off.")
+    boolean sameOrigin;
+
+    @Option(names = "--maxframesize", order = WEBSOCKET + 3, paramLabel = "BYTES", description = "Largest message "
+            + "taken from a client; a larger one closes the connection with code 1009. 0: no limit. Default: "
+            + "${DEFAULT-VALUE} (1 MiB).")
+    long maxFrameSize = Limits.DEFAULT_MAX_FRAME_SIZE;
+
+    @Option(names = "--maxlinesize", order = WEBSOCKET + 4, paramLabel = "BYTES", description = "Longest stdout "
+            + "line sent as one message; a longer line goes out as several messages. Default: ${DEFAULT-VALUE} "
+            + "(16 MiB).")
+    long maxLineSize = Limits.DEFAULT_MAX_LINE_SIZE;
+
+    @Option(names = "--pingms", order = WEBSOCKET + 5, paramLabel = "MS", converter = GoFlagSyntax.Unsigned.class,
+            description = "Ping each client every MS milliseconds and drop it when no pong came back within twice "
+            + "that time. 0: no pings. Default: 0.")
+    long pingMs;
+
+    @Option(names = "--header-ws", order = WEBSOCKET + 6, paramLabel = "'NAME: VALUE'", description = "Add this "
+            + "header to successful upgrade (101) responses. Repeatable. Default: none.")
+    List<String> headersWs = new ArrayList<>();
+
+    @Option(names = "--reverselookup", order = WEBSOCKET + 7, description = "Set REMOTE_HOST to the client's name "
+            + "from reverse DNS instead of its address. Default: off.")
+    boolean reverseLookup;
+
+    // ---- Plain HTTP requests
+    @Option(names = "--staticdir", order = HTTP + 1, paramLabel = "DIR", description = "Serve the files in DIR "
+            + "to plain HTTP requests. Default: none.")
+    String staticDir;
+
+    @Option(names = "--cgidir", order = HTTP + 2, paramLabel = "DIR", description = "Run the CGI/1.1 scripts in "
+            + "DIR for plain HTTP requests (before --staticdir is looked at). Default: none.")
+    String cgiDir;
+
+    @Option(names = "--cgitimeout", order = HTTP + 3, paramLabel = "MS", converter = GoFlagSyntax.Unsigned.class,
+            description = "End a CGI script still running after MS milliseconds. 0: no limit. Default: "
+            + "${DEFAULT-VALUE}.")
+    long cgiTimeoutMs = Limits.DEFAULT_CGI_TIMEOUT_MS;
+
+    @Option(names = "--devconsole", order = HTTP + 4, description = "Answer plain HTTP requests with a page for "
+            + "trying the WebSocket endpoint interactively in a browser. Not with --staticdir or --cgidir. "
+            + "Default: off.")
+    boolean devConsole;
+
+    @Option(names = "--header", order = HTTP + 5, paramLabel = "'NAME: VALUE'", description = "Add this header to "
+            + "upgrade (101) responses and to every plain HTTP response. Repeatable. Default: none.")
+    List<String> headers = new ArrayList<>();
+
+    @Option(names = "--header-http", order = HTTP + 6, paramLabel = "'NAME: VALUE'", description = "Add this "
+            + "header to plain HTTP responses, not to upgrades. Repeatable. Default: none.")
+    List<String> headersHttp = new ArrayList<>();
+
+    // ---- Logging and information
+    @Option(names = "--loglevel", order = OTHER + 1, paramLabel = "LEVEL", description = "Least severe log lines "
+            + "printed: debug, trace, access, info, error, fatal, or none. Default: ${DEFAULT-VALUE}.")
+    String logLevel = "access";
+
+    @Option(names = "--version", order = OTHER + 2, description = "Print the version and exit.")
+    boolean version;
+
+    @Option(names = "--license", order = OTHER + 3, description = "Print the version and the license and exit.")
+    boolean license;
+
+    @Option(names = {"--help", "-h"}, order = OTHER + 4, usageHelp = true, description = "Print this help and "
+            + "exit.")
+    boolean help;
+
+    @Parameters(paramLabel = "COMMAND", description = "The program to run for each connection, then its "
+            + "arguments, passed to it unchanged.")
+    List<String> command = new ArrayList<>();
+
     private WsbridgeCommand() {
     }
 
-    public static int run(String[] args) {
-        System.err.println("wsbridge: not built yet");
-        return 1;
+    /**
+     * Runs the command line of the real process: reads {@code -Dwsbridge.argv0} (set by the launcher) and the
+     * process environment, then see {@link #run(String[], Invocation, PrintStream, PrintStream, Function)}.
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err, Function<Config, Integer> server) {
+        return run(args, Invocation.current(System.getProperty("wsbridge.argv0")), out, err, server);
+    }
+
+    /**
+     * Parses and checks {@code args}; prints help, version or license to {@code out} and errors with the short
+     * usage to {@code err}; otherwise hands the finished Config to {@code server}, whose result is the exit
+     * status. Returns the exit status; never calls System.exit.
+     */
+    public static int run(String[] args, Invocation invocation, PrintStream out, PrintStream err,
+                          Function<Config, Integer> server) {
+        return run(args, invocation, NOT_YET_SUPPORTED, out, err, server);
+    }
+
+    /** As above, refusing the given options instead of {@link #NOT_YET_SUPPORTED} (tests pass an empty set). */
+    static int run(String[] args, Invocation invocation, Set<String> notYetSupported, PrintStream out,
+                   PrintStream err, Function<Config, Integer> server) {
+        WsbridgeCommand options = new WsbridgeCommand();
+        CommandLine cli = GoFlagSyntax.commandLine(options);
+        String binary = invocation.binary();
+        ParseResult parsed;
+        try {
+            parsed = cli.parseArgs(args);
+        } catch (ParameterException e) {
+            return fail(err, binary, new UsageError(EXIT_USAGE, true, GoFlagSyntax.describe(e)));
+        }
+        if (options.help) {
+            out.print(UsageText.full(cli.getCommandSpec(), binary));
+            out.flush();
+            return EXIT_OK;
+        }
+        if (args.length == 0) {
+            out.println("Command line arguments are missing."); // stdout, as websocketd does
+            out.flush();
+            err.print(UsageText.brief(binary));
+            err.flush();
+            return EXIT_INVALID;
+        }
+        if (options.version || options.license) {
+            out.println(BuildInfo.versionLine(binary));
+            out.print(options.version ? "" : BuildInfo.license());
+            out.flush();
+            return EXIT_OK;
+        }
+        Config config;
+        try {
+            config = new StartupChecks(options, parsed, invocation, notYetSupported).config();
+        } catch (UsageError e) {
+            return fail(err, binary, e);
+        }
+        return server.apply(config);
+    }
+
+    private static int fail(PrintStream err, String binary, UsageError e) {
+        err.println(e.getMessage());
+        if (e.showUsage()) {
+            err.print(UsageText.brief(binary));
+        }
+        err.flush();
+        return e.exitCode();
     }
 }

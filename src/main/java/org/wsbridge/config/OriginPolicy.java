@@ -16,4 +16,9 @@ public record OriginPolicy(boolean sameOrigin, List<String> allowed) {
     public static OriginPolicy allowAll() {
         return new OriginPolicy(false, List.of());
     }
+
+    /** The {@code --origin} entries without {@code scheme://}: under {@code --ssl} they also admit plain http. */
+    public List<String> withoutScheme() {
+        return allowed.stream().filter(entry -> !entry.contains("://")).toList();
+    }
 }

@@ -1,0 +1,217 @@
+package org.wsbridge.cli;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.wsbridge.config.Config;
+import org.wsbridge.config.EnvVar;
+import org.wsbridge.config.HeaderRules;
+import org.wsbridge.config.HeaderRules.Header;
+import org.wsbridge.config.Launch;
+import org.wsbridge.config.Limits;
+import org.wsbridge.config.Listen;
+import org.wsbridge.config.LogLevel;
+import org.wsbridge.config.OriginPolicy;
+import org.wsbridge.config.Tls;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Checks the parsed options in websocketd's order (listen addresses and ports, log level, TLS,
+ * binary/passstderr, what to serve, COMMAND lookup, --dir, --cgidir, --staticdir, then the --devconsole
+ * conflict) and builds the {@link Config}. Checks websocketd does not make (limits, headers) come after its
+ * own, so a command line websocketd rejects fails with websocketd's message; options whose feature has not
+ * landed are refused last. The first failure is thrown as a {@link UsageError}.
+ */
+final class StartupChecks {
+    // sockaddr_un.sun_path holds 108 bytes including the terminating NUL.
+    private static final int MAX_UNIX_SOCKET_PATH = 107;
+
+    private final WsbridgeCommand options;
+    private final ParseResult parsed;
+    private final Invocation invocation;
+    private final Set<String> notYetSupported;
+
+    StartupChecks(WsbridgeCommand options, ParseResult parsed, Invocation invocation, Set<String> notYetSupported) {
+        this.options = options;
+        this.parsed = parsed;
+        this.invocation = invocation;
+        this.notYetSupported = notYetSupported;
+    }
+
+    Config config() throws UsageError {
+        Listen listen = listen();
+        LogLevel logLevel = LogLevel.fromFlag(options.logLevel).orElseThrow(() -> UsageError.withUsage(
+                "Incorrect loglevel flag '" + options.logLevel + "'. Use --help to see allowed values (debug,"
+                        + " trace, access, info, error, fatal, none)."));
+        Optional<Tls> tls = tls();
+        if (options.binary && options.passStderr) {
+            throw UsageError.invalid("please only specify one of --binary and --passstderr");
+        }
+        Optional<Launch> launch = launch();
+        Optional<Path> cgiDir = servedDirectory("--cgidir", options.cgiDir, "CGI");
+        Optional<Path> staticDir = servedDirectory("--staticdir", options.staticDir, "static");
+        Limits limits = limits();
+        HeaderRules headers = new HeaderRules(headers("--header", options.headers),
+                headers("--header-ws", options.headersWs), headers("--header-http", options.headersHttp));
+        OriginPolicy origins = new OriginPolicy(options.sameOrigin,
+                given(options.origin).map(list -> List.of(list.split(",", -1))).orElse(List.of()));
+        if (options.devConsole && (staticDir.isPresent() || cgiDir.isPresent())) {
+            throw new UsageError(WsbridgeCommand.EXIT_CONFLICT, false, "Invalid parameters: --devconsole cannot be"
+                    + " used with " + (staticDir.isPresent() ? "--staticdir" : "--cgidir") + ". Pick one.");
+        }
+        refuseNotYetSupported();
+        return new Config(listen, tls, launch, staticDir, cgiDir, options.devConsole, limits, origins, headers,
+                options.reverseLookup, logLevel);
+    }
+
+    private Listen listen() throws UsageError {
+        int port = options.port != null ? port("--port", options.port, 0) : options.ssl ? 443 : 80;
+        List<String> addresses = new ArrayList<>();
+        for (String address : options.addresses) {
+            addresses.add(AddressArgument.parse(address));
+        }
+        Optional<Integer> redirPort = Optional.ofNullable(options.redirPort).filter(p -> p != 0);
+        if (redirPort.isPresent() && port("--redirport", redirPort.get(), 1) == port) {
+            throw UsageError.invalid("--redirport: " + port + " is the --port too; the redirect needs a port of"
+                    + " its own");
+        }
+        Optional<Path> unixSocket = given(options.unixSocket).isPresent()
+                ? Optional.of(unixSocket(options.unixSocket)) : Optional.empty();
+        boolean tcp = unixSocket.isEmpty() || options.port != null || !addresses.isEmpty() || redirPort.isPresent();
+        return new Listen(port, addresses, tcp, unixSocket, redirPort);
+    }
+
+    private static int port(String option, int value, int min) throws UsageError {
+        if (value < min || value > 65535) {
+            throw UsageError.invalid(option + ": " + value + " is not a port; use " + min + " to 65535"
+                    + (min == 0 ? " (0 = any free port)" : ""));
+        }
+        return value;
+    }
+
+    private Optional<Tls> tls() throws UsageError {
+        Optional<String> cert = given(options.sslCert);
+        Optional<String> key = given(options.sslKey);
+        Optional<String> ca = given(options.sslCa);
+        if (!options.ssl) {
+            // websocketd ignores a lone --sslca; refusing it is safer than silently not asking for client certs.
+            if (cert.isPresent() || key.isPresent() || ca.isPresent()) {
+                throw UsageError.invalid("you should not be using --ssl* flags when there is no --ssl option");
+            }
+            return Optional.empty();
+        }
+        if (cert.isEmpty() || key.isEmpty()) {
+            throw UsageError.invalid("please specify both --sslcert and --sslkey when requesting --ssl");
+        }
+        return Optional.of(new Tls(absolute("--sslcert", cert.get()), absolute("--sslkey", key.get()),
+                ca.isPresent() ? Optional.of(absolute("--sslca", ca.get())) : Optional.empty()));
+    }
+
+    private Optional<Launch> launch() throws UsageError {
+        Optional<String> dir = given(options.dir);
+        if (options.command.isEmpty() && dir.isEmpty() && given(options.staticDir).isEmpty()
+                && given(options.cgiDir).isEmpty()) {
+            throw UsageError.withUsage("Please specify COMMAND or provide --dir, --staticdir or --cgidir argument.");
+        }
+        if (!options.command.isEmpty() && dir.isPresent()) {
+            throw UsageError.withUsage("ambiguous: provided COMMAND and --dir argument, please only specify one");
+        }
+        List<EnvVar> passEnv = invocation.passEnv(options.passEnv);
+        if (!options.command.isEmpty()) {
+            List<String> command = new ArrayList<>(options.command);
+            command.set(0, new CommandLookup(invocation).resolve(command.get(0)));
+            return Optional.of(new Launch(command, Optional.empty(), passEnv, options.binary, options.passStderr));
+        }
+        if (dir.isPresent()) {
+            Path scriptDir = absolute("--dir", dir.get());
+            if (!Files.exists(scriptDir)) {
+                throw UsageError.withUsage("could not find your script dir '" + dir.get() + "'");
+            }
+            if (!Files.isDirectory(scriptDir)) {
+                throw UsageError.withUsage("did you mean to specify COMMAND instead of --dir '" + dir.get() + "'?");
+            }
+            return Optional.of(new Launch(List.of(), Optional.of(scriptDir), passEnv, options.binary,
+                    options.passStderr));
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Path> servedDirectory(String option, String value, String kind) throws UsageError {
+        Optional<String> dir = given(value);
+        if (dir.isEmpty()) {
+            return Optional.empty();
+        }
+        Path path = absolute(option, dir.get());
+        if (!Files.isDirectory(path)) {
+            throw UsageError.withUsage("your " + kind + " dir '" + dir.get()
+                    + "' is not pointing to an accessible directory");
+        }
+        return Optional.of(path);
+    }
+
+    private Limits limits() throws UsageError {
+        if (options.maxFrameSize < 0) {
+            throw UsageError.invalid("--maxframesize: " + options.maxFrameSize + " is negative; use a size in bytes,"
+                    + " or 0 for no limit");
+        }
+        if (options.maxLineSize < 1 || options.maxLineSize > Integer.MAX_VALUE) {
+            throw UsageError.invalid("--maxlinesize: " + options.maxLineSize + " is out of range; use a size in"
+                    + " bytes from 1 to " + Integer.MAX_VALUE);
+        }
+        return new Limits(Math.max(options.maxForks, 0), options.maxFrameSize, (int) options.maxLineSize,
+                options.closeMs, options.pingMs, options.cgiTimeoutMs);
+    }
+
+    private static List<Header> headers(String option, List<String> values) throws UsageError {
+        List<Header> headers = new ArrayList<>();
+        for (String value : values) {
+            headers.add(HeaderArgument.parse(option, value));
+        }
+        return headers;
+    }
+
+    // The first such option on the command line is named; a switch set to false or a port of 0 is not in use.
+    private void refuseNotYetSupported() throws UsageError {
+        for (OptionSpec option : parsed.matchedOptions()) {
+            Object value = option.getValue();
+            boolean inUse = value != null && !Boolean.FALSE.equals(value) && !"".equals(value)
+                    && !Integer.valueOf(0).equals(value);
+            if (inUse && notYetSupported.contains(option.longestName())) {
+                throw UsageError.invalid(option.longestName() + " is not supported yet by wsbridge "
+                        + BuildInfo.version() + "; run without it");
+            }
+        }
+    }
+
+    private Path absolute(String option, String value) throws UsageError {
+        try {
+            return invocation.workingDirectory().resolve(value).normalize();
+        } catch (InvalidPathException e) {
+            throw UsageError.invalid(option + ": '" + value + "' is not a valid path (" + e.getReason() + ")");
+        }
+    }
+
+    private static Path unixSocket(String value) throws UsageError {
+        int length = value.getBytes(StandardCharsets.UTF_8).length;
+        if (length > MAX_UNIX_SOCKET_PATH) {
+            throw UsageError.invalid("--unixsocket: the path is " + length + " bytes long; a Unix socket path can"
+                    + " have at most " + MAX_UNIX_SOCKET_PATH + " (use a shorter or a relative path)");
+        }
+        try {
+            return Path.of(value); // kept as given: the banner shows it so, and relative keeps it short
+        } catch (InvalidPathException e) {
+            throw UsageError.invalid("--unixsocket: '" + value + "' is not a valid path (" + e.getReason() + ")");
+        }
+    }
+
+    // Go treats an empty string flag as not given.
+    private static Optional<String> given(String value) {
+        return Optional.ofNullable(value).filter(v -> !v.isEmpty());
+    }
+}

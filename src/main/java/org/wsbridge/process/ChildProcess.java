@@ -1,0 +1,263 @@
+package org.wsbridge.process;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.IoEventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
+import org.wsbridge.log.LogScope;
+import org.wsbridge.process.posix.Errno;
+import org.wsbridge.process.posix.PosixException;
+import org.wsbridge.process.posix.Signals;
+import org.wsbridge.process.posix.Spawn;
+
+/**
+ * One child process in its own session and process group, with its stdin, stdout and stderr pipes driven by
+ * one Netty event loop.
+ *
+ * <p>Every method must be called on that loop, and every {@link ChildHandler} callback and future
+ * completion happens there, so the owner (a WebSocket session on the same loop) needs no locks.
+ *
+ * <p>Lifecycle: {@link #exit()} completes when the child itself is reaped; {@link #gone()} when, after that,
+ * no process of its group is left. Stdout and stderr close at their end of file, stdin at
+ * {@link #closeStdin()}, when the child closes it, or when the group is gone; {@link #closeStdio()} drops
+ * all three at once. Once gone and with its pipes closed, a child holds no descriptor, buffer or timer.
+ */
+public final class ChildProcess {
+    private final IoEventLoop loop;
+    private final Reaper reaper;
+    private final LogScope log;
+    private final Promise<ExitStatus> exit;
+    private final Promise<Void> gone;
+    private final Reaper.Listener reapListener = new Reaper.Listener() {
+        @Override
+        public void exited(ExitStatus status) {
+            onLoop(() -> {
+                exit.trySuccess(status);
+                checkGone();
+            });
+        }
+
+        @Override
+        public void memberReaped() {
+            onLoop(ChildProcess.this::checkGone);
+        }
+    };
+    private int pid;
+    private PipeWriter stdin;
+    private PipeReader stdout;
+    private PipeReader stderr;
+    private TerminationLadder ladder;
+
+    private ChildProcess(IoEventLoop loop, Reaper reaper, LogScope log) {
+        this.loop = loop;
+        this.reaper = reaper;
+        this.log = log;
+        this.exit = loop.newPromise();
+        this.gone = loop.newPromise();
+    }
+
+    /** {@link #start(IoEventLoop, Reaper, SpawnRequest, ChildHandler, ByteBufAllocator, LogScope)} with the pooled allocator and the reaper's log. */
+    public static ChildProcess start(IoEventLoop loop, Reaper reaper, SpawnRequest request, ChildHandler handler)
+            throws SpawnException {
+        return start(loop, reaper, request, handler, PooledByteBufAllocator.DEFAULT, reaper.log());
+    }
+
+    /**
+     * Spawns request's program with three fresh pipes as its stdio, in a new session, and starts relaying
+     * them on loop. Must be called on loop (the spawn itself takes well under a millisecond).
+     *
+     * @param alloc allocates the direct buffers stdout and stderr are read into
+     * @throws SpawnException if the pipes cannot be created or the program cannot be executed (missing, not
+     *                        executable, bad interpreter, bad working directory); nothing is left open then
+     */
+    public static ChildProcess start(IoEventLoop loop, Reaper reaper, SpawnRequest request, ChildHandler handler,
+                                     ByteBufAllocator alloc, LogScope log) throws SpawnException {
+        requireLoop(loop);
+        StdioPipes pipes = StdioPipes.open();
+        ChildProcess child = new ChildProcess(loop, reaper, log);
+        Optional<byte[]> cwd = request.cwd().map(dir -> dir.toString().getBytes(StandardCharsets.UTF_8));
+        try {
+            child.pid = reaper.spawn(() -> Spawn.spawnp(request.argv(), request.env(), cwd, pipes.childStdin(),
+                    pipes.childStdout(), pipes.childStderr()), child.reapListener);
+        } catch (PosixException e) {
+            pipes.closeAll();
+            throw SpawnException.spawnFailed(request, e.errno());
+        }
+        pipes.closeChildEnds();
+        child.attach(pipes, handler, alloc);
+        return child;
+    }
+
+    private void attach(StdioPipes pipes, ChildHandler handler, ByteBufAllocator alloc) throws SpawnException {
+        stdin = new PipeWriter("stdin", pipes.parentStdin(), loop, alloc, handler::stdinDrained, handler::stdinClosed,
+                log);
+        stdout = new PipeReader("stdout", pipes.parentStdout(), loop, alloc, handler::stdout, handler::stdoutEof, log);
+        stderr = new PipeReader("stderr", pipes.parentStderr(), loop, alloc, handler::stderr, handler::stderrEof, log);
+        try {
+            stdin.register();
+            stdout.register();
+            stderr.register();
+        } catch (IOException | RuntimeException e) {
+            // Cannot happen on a healthy loop; if it does, leave no half-watched child behind.
+            closeStdio();
+            signalGroup(Signals.SIGKILL);
+            throw new SpawnException("cannot watch the pipes of " + pid + ": " + e.getMessage(), Errno.EIO);
+        }
+    }
+
+    /** The child's pid, which is also its process group and session id. */
+    public int pid() {
+        return pid;
+    }
+
+    /**
+     * Takes ownership of data and writes it to the child's stdin: at once as far as the pipe accepts it, the
+     * rest queued until the child reads ({@link #stdinPending()}, then {@link ChildHandler#stdinDrained()}).
+     * Once stdin is closed, data is released and dropped.
+     */
+    public void writeStdin(ByteBuf data) {
+        requireLoop(loop);
+        stdin.write(data);
+    }
+
+    /** Bytes queued for stdin because the child is not reading fast enough; the owner should stop producing. */
+    public long stdinPending() {
+        requireLoop(loop);
+        return stdin.pending();
+    }
+
+    /** Closes stdin now (the child reads end of file), dropping anything still queued. */
+    public void closeStdin() {
+        requireLoop(loop);
+        stdin.close();
+    }
+
+    /** Stops reading stdout: the pipe fills and the child blocks when it next writes. */
+    public void pauseStdout() {
+        requireLoop(loop);
+        stdout.pause();
+    }
+
+    /** Reads stdout again, in a task of its own (never from inside this call), until the pipe is empty. */
+    public void resumeStdout() {
+        requireLoop(loop);
+        stdout.resume();
+    }
+
+    /**
+     * Stops reading stderr. Separate from stdout because stderr usually goes to the log and must keep
+     * draining: a child blocked on a full stderr pipe would stall its stdout too.
+     */
+    public void pauseStderr() {
+        requireLoop(loop);
+        stderr.pause();
+    }
+
+    public void resumeStderr() {
+        requireLoop(loop);
+        stderr.resume();
+    }
+
+    /**
+     * Closes all three pipes now, dropping queued input and unread output (the child gets EOF on stdin and
+     * EPIPE when it writes); no more handler calls follow. The process itself is left to {@link #terminate}.
+     */
+    public void closeStdio() {
+        requireLoop(loop);
+        stdin.close();
+        stdout.close();
+        stderr.close();
+    }
+
+    /** Completes, on the loop, with the child's exit status once it has been reaped. */
+    public Future<ExitStatus> exit() {
+        return exit;
+    }
+
+    /**
+     * Completes, on the loop, once the child is reaped and no process of its group is left ({@code kill(-pgid,
+     * 0)} fails with ESRCH). A group that outlives the child keeps this waiting until {@link #terminate}.
+     */
+    public Future<Void> gone() {
+        return gone;
+    }
+
+    /**
+     * Runs the termination ladder ({@link TerminationLadder#steps}): close stdin; after 100 ms + closeMs SIGINT
+     * to the group; after 250 ms + closeMs SIGTERM; after 500 ms + closeMs SIGKILL; each skipped once the
+     * group is gone. Calling it again has no effect.
+     */
+    public void terminate(long closeMs) {
+        requireLoop(loop);
+        if (ladder != null) {
+            return;
+        }
+        TerminationLadder.Target target = new TerminationLadder.Target() {
+            @Override
+            public boolean gone() {
+                return checkGone();
+            }
+
+            @Override
+            public void closeStdin() {
+                stdin.close();
+            }
+
+            @Override
+            public void signalGroup(int signal) {
+                ChildProcess.this.signalGroup(signal);
+            }
+        };
+        ladder = new TerminationLadder(TerminationLadder.steps(closeMs), target, loop, log, pid);
+        ladder.start();
+    }
+
+    /** Completes {@link #gone()} if the child is reaped and its group empty; true once gone. */
+    private boolean checkGone() {
+        if (gone.isDone()) {
+            return true;
+        }
+        if (!exit.isDone() || Signals.groupExists(pid)) {
+            return false;
+        }
+        if (ladder != null) {
+            ladder.stop();
+            log.debug("process", "Process group " + pid + " gone after " + ladder.lastStep());
+        }
+        reaper.forget(pid, reapListener);
+        // Nobody is left to read it: release the queue and the descriptor now rather than at the next write.
+        stdin.close();
+        gone.setSuccess(null);
+        return true;
+    }
+
+    private void signalGroup(int signal) {
+        try {
+            Signals.signalGroup(pid, signal);
+        } catch (PosixException e) {
+            log.error("process", "Cannot send SIG" + Signals.name(signal) + " to process group " + pid + ": "
+                    + e.getMessage());
+        }
+    }
+
+    /** Runs a reaper report on the loop; a loop already shut down has nobody left to tell. */
+    private void onLoop(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            reaper.forget(pid, reapListener);
+        }
+    }
+
+    private static void requireLoop(IoEventLoop loop) {
+        if (!loop.inEventLoop()) {
+            throw new IllegalStateException("a child process is used only on its event loop");
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package org.wsbridge.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The child's three pipes: data both ways, end of file, and what the child inherits. */
+class ChildProcessStdioTest extends ProcessTestBase {
+
+    @Test
+    void catEchoesStdinAndExitsAtStdinEof() throws Exception {
+        RecordingHandler handler = new RecordingHandler();
+        ChildProcess child = start(handler, "/bin/cat");
+        onLoop(() -> {
+            child.writeStdin(text("hello\n"));
+            return null;
+        });
+        handler.awaitStdout(out -> out.equals("hello\n"), TIMEOUT);
+        onLoop(() -> {
+            child.writeStdin(text("world\n"));
+            child.closeStdin();
+            return null;
+        });
+        assertEquals("hello\nworld\n", handler.awaitEof(TIMEOUT));
+        assertEquals("exit status 0", await(child.exit()).describe());
+        await(child.gone());
+    }
+
+    @Test
+    void writesAfterCloseAreDropped() throws Exception {
+        RecordingHandler handler = new RecordingHandler();
+        ChildProcess child = start(handler, "/bin/cat");
+        onLoop(() -> {
+            child.closeStdin();
+            child.writeStdin(text("too late\n"));
+            return child.stdinPending();
+        });
+        assertEquals("", handler.awaitEof(TIMEOUT));
+        await(child.gone());
+    }
+
+    @Test
+    void devStdoutAndDevStderrCanBeOpened() throws Exception {
+        RecordingHandler handler = new RecordingHandler();
+        ChildProcess child = start(handler, "/bin/sh", "-c", "echo x > /dev/stdout; echo e > /dev/stderr");
+        assertEquals("x\n", handler.awaitEof(TIMEOUT));
+        assertEquals("e\n", handler.stderr());
+        assertTrue(await(child.exit()).success());
+        await(child.gone());
+    }
+
+    @Test
+    void finalUnterminatedOutputArrivesBeforeEof() throws Exception {
+        RecordingHandler handler = new RecordingHandler();
+        start(handler, "/usr/bin/printf", "line\nno newline");
+        assertEquals("line\nno newline", handler.awaitEof(TIMEOUT));
+    }
+
+    @Test
+    void childInheritsExactlyStdio() throws Exception {
+        RecordingHandler handler = new RecordingHandler();
+        // ls of the shell's descriptors, taken while the shell waits for ls: the JVM's jars, sockets and epoll
+        // descriptors must not be among them.
+        start(handler, "/bin/sh", "-c", "ls /proc/$$/fd");
+        assertEquals("0\n1\n2\n", handler.awaitEof(TIMEOUT));
+    }
+
+    @Test
+    void environmentIsExactlyTheRequestedOne() throws Exception {
+        RecordingHandler handler = new RecordingHandler();
+        SpawnRequest request = new SpawnRequest(List.of(bytes("/usr/bin/env")),
+                List.of(bytes("A=1"), bytes("B=caf\u00e9 \u20ac")), Optional.empty());
+        start(handler, request);
+        assertEquals("A=1\nB=caf\u00e9 \u20ac\n", handler.awaitEof(TIMEOUT));
+    }
+
+    @Test
+    void programWithoutSlashIsSearchedInWsbridgesPath() throws Exception {
+        RecordingHandler handler = new RecordingHandler();
+        start(handler, "echo", "found");
+        assertEquals("found\n", handler.awaitEof(TIMEOUT));
+    }
+
+    @Test
+    void workingDirectoryIsApplied(@TempDir Path dir) throws Exception {
+        RecordingHandler handler = new RecordingHandler();
+        Files.writeString(dir.resolve("marker"), "");
+        SpawnRequest request = new SpawnRequest(List.of(bytes("/bin/ls")), ENV, Optional.of(dir));
+        start(handler, request);
+        assertEquals("marker\n", handler.awaitEof(TIMEOUT));
+    }
+
+    @Test
+    void stderrIsReadWhileStdoutIsPaused() throws Exception {
+        RecordingHandler handler = new RecordingHandler();
+        ChildProcess child = start(handler, "/bin/sh", "-c", "echo out; echo err >&2; exec cat >&2");
+        onLoop(() -> {
+            child.pauseStdout();
+            child.writeStdin(text("more\n"));
+            child.closeStdin();
+            return null;
+        });
+        await(child.exit());
+        assertEquals("err\nmore\n", handler.stderr());
+        onLoop(() -> {
+            child.resumeStdout();
+            return null;
+        });
+        assertEquals("out\n", handler.awaitEof(TIMEOUT));
+        await(child.gone());
+    }
+}

@@ -1,0 +1,194 @@
+package org.wsbridge.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.util.concurrent.Future;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * One epoll event loop per test class, children started on it, and after each test the checks that nothing
+ * is left behind: no more descriptors than before, no child processes, no unreleased buffers.
+ */
+abstract class ProcessTestBase {
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
+    static final List<byte[]> ENV = List.of(bytes("PATH=/usr/bin:/bin"), bytes("LC_ALL=C"));
+
+    static Reaper reaper;
+    static MultiThreadIoEventLoopGroup group;
+    static IoEventLoop loop;
+
+    /** Counts live direct memory, so a buffer anyone forgot to release shows up. */
+    UnpooledByteBufAllocator alloc;
+    private final List<ChildProcess> started = new ArrayList<>();
+    private int fdsBefore;
+
+    @BeforeAll
+    static void startLoop() throws Exception {
+        reaper = TestReaper.get();
+        group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        loop = (IoEventLoop) group.next();
+        warmUp();
+    }
+
+    @AfterAll
+    static void stopLoop() {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    @BeforeEach
+    void recordBaseline() {
+        alloc = new UnpooledByteBufAllocator(true);
+        fdsBefore = openFds();
+    }
+
+    @AfterEach
+    void nothingLeftBehind() throws Exception {
+        for (ChildProcess child : started) {
+            if (!child.gone().isDone()) {
+                onLoop(() -> {
+                    child.closeStdio();
+                    child.terminate(0);
+                    return null;
+                });
+            }
+            await(child.gone());
+            onLoop(() -> {
+                child.closeStdio();
+                return null;
+            });
+        }
+        started.clear();
+        assertEquals(List.of(), childrenOfThisJvm(), "child processes left");
+        assertTrue(openFds() <= fdsBefore, "descriptors before " + fdsBefore + ", after " + openFds());
+        assertEquals(0, alloc.metric().usedDirectMemory(), "unreleased direct buffers");
+    }
+
+    /** Starts a child on the loop; the test must wait for its end itself, or leave that to the cleanup. */
+    ChildProcess start(ChildHandler handler, String... argv) throws Exception {
+        return start(handler, request(argv));
+    }
+
+    ChildProcess start(ChildHandler handler, SpawnRequest request) throws Exception {
+        ChildProcess child = onLoop(() -> ChildProcess.start(loop, reaper, request, handler, alloc, reaper.log()));
+        started.add(child);
+        return child;
+    }
+
+    static SpawnRequest request(String... argv) {
+        return new SpawnRequest(Stream.of(argv).map(ProcessTestBase::bytes).toList(), ENV, Optional.empty());
+    }
+
+    ByteBuf text(String s) {
+        byte[] b = bytes(s);
+        return alloc.directBuffer(b.length).writeBytes(b);
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String script(String name) throws URISyntaxException {
+        return Path.of(ProcessTestBase.class.getResource("/process/" + name).toURI()).toString();
+    }
+
+    /** Runs task on the loop and returns its result, rethrowing what it threw. */
+    static <T> T onLoop(Callable<T> task) throws Exception {
+        try {
+            return loop.submit(task).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    static <T> T await(Future<T> future) throws Exception {
+        return await(future, TIMEOUT);
+    }
+
+    static <T> T await(Future<T> future, Duration timeout) throws Exception {
+        return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Polls a condition the test cannot be told about (the state of another process) until it holds. */
+    static void awaitCondition(java.util.function.BooleanSupplier condition, String what) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new java.util.concurrent.TimeoutException("waiting for " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /** True while process pid sleeps in a write to a full pipe. */
+    static boolean blockedWritingPipe(int pid) {
+        try {
+            String wchan = Files.readString(Path.of("/proc/" + pid + "/wchan"));
+            return wchan.contains("pipe_write");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static int openFds() {
+        return new NativeStartup().openFdCount();
+    }
+
+    /** Pids whose parent is this JVM, from /proc/PID/stat (field 4 follows the parenthesised command name). */
+    static List<Integer> childrenOfThisJvm() throws IOException {
+        String self = Files.readSymbolicLink(Path.of("/proc/self")).toString();
+        List<Integer> children = new ArrayList<>();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                String stat;
+                try {
+                    stat = Files.readString(proc.resolve("stat"));
+                } catch (IOException e) {
+                    continue;
+                }
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                if (fields[1].equals(self)) {
+                    children.add(Integer.parseInt(proc.getFileName().toString()));
+                }
+            }
+        }
+        return children;
+    }
+
+    /** Touches every class and descriptor the tests use once, so that later counts compare like with like. */
+    private static void warmUp() throws Exception {
+        RecordingHandler handler = new RecordingHandler();
+        ChildProcess child = onLoop(() -> ChildProcess.start(loop, reaper, request("/bin/cat"), handler));
+        onLoop(() -> {
+            child.writeStdin(UnpooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(bytes("warm\n")));
+            child.terminate(0);
+            return null;
+        });
+        handler.awaitEof(TIMEOUT);
+        await(child.gone());
+    }
+}
