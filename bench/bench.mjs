@@ -77,6 +77,7 @@ function config() {
     spawnN: envInt('SPAWN_N', 500),
     spawnConcN: envInt('SPAWN_CONC_N', 1000),
     spawnConc: envInt('SPAWN_CONC', 16),
+    spawnWarmup: envInt('SPAWN_WARMUP', 50),
     rttN: envInt('RTT_N', 5000),
     rttWarmup: envInt('RTT_WARMUP', 200),
     rttSize: envInt('RTT_SIZE', 32),

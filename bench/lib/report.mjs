@@ -18,9 +18,12 @@ export function buildRows(run) {
     if (sv === undefined && bv === undefined && !ran) continue;
     const ratio = ratioOf(sv, bv);
     let verdict = '';
-    if (Number.isFinite(ratio) && def.better !== 'info') {
-      if (Math.abs(ratio - 1) < 0.005) verdict = 'same';
-      else verdict = (ratio > 1) === (def.better === 'higher') ? 'better' : 'worse';
+    if (def.better !== 'info') {
+      if (Number.isFinite(sv) && Number.isFinite(bv)) {
+        if (sv === bv || Math.abs(ratio - 1) < 0.005) verdict = 'same';
+        else verdict = (sv > bv) === (def.better === 'higher') ? 'better' : 'worse';
+      } else if (Number.isFinite(sv) && Number.isNaN(bv)) verdict = 'better'; // only the baseline failed
+      else if (Number.isNaN(sv) && Number.isFinite(bv)) verdict = 'worse';
     }
     rows.push({ def, subject: sv, baseline: bv, ratio, met: targetMet(def, sv, bv), verdict });
   }
@@ -28,6 +31,7 @@ export function buildRows(run) {
 }
 
 const betterText = (def) => (def.better === 'info' ? '-' : `${def.better} is better`);
+const betterShort = (def) => (def.better === 'info' ? '-' : def.better);
 const metText = (met) => (met === null ? '' : met ? 'met' : 'MISSED');
 
 function pad(s, w, right = false) {
@@ -41,9 +45,9 @@ export function formatTable(run, rows) {
   const [subject, baseline] = run.servers;
   const cols = [
     { h: 'metric', w: 52 }, { h: 'unit', w: 8 }, { h: subject.name, w: 11, right: true },
-    ...(baseline ? [{ h: baseline.name, w: 11, right: true }, { h: `ratio`, w: 7, right: true },
-      { h: 'direction', w: 17 }] : [{ h: 'direction', w: 17 }]),
-    { h: 'target', w: 14 }, { h: '', w: 6 },
+    ...(baseline ? [{ h: baseline.name, w: 11, right: true }, { h: 'ratio', w: 7, right: true }] : []),
+    { h: 'better', w: 6 }, ...(baseline ? [{ h: subject.name, w: 8 }] : []),
+    { h: 'target', w: 13 }, { h: '', w: 6 },
   ];
   const line = (cells) => cols.map((c, i) => pad(cells[i] ?? '', c.w, c.right)).join(' ').trimEnd();
   const out = [line(cols.map((c) => c.h)), '-'.repeat(cols.reduce((s, c) => s + c.w + 1, -1))];
@@ -56,10 +60,16 @@ export function formatTable(run, rows) {
     const label = r.def.label.length > 50 ? `${r.def.label.slice(0, 49)}…` : r.def.label;
     const cells = [`  ${label}`, r.def.unit, formatValue(r.subject)];
     if (baseline) cells.push(formatValue(r.baseline), Number.isFinite(r.ratio) ? r.ratio.toFixed(2) : '-');
-    cells.push(betterText(r.def), describeTarget(r.def), metText(r.met));
+    cells.push(betterShort(r.def));
+    if (baseline) cells.push(r.verdict);
+    cells.push(describeTarget(r.def), metText(r.met));
     out.push(line(cells));
   }
-  if (baseline) out.push('', `ratio = ${subject.name} / ${baseline.name}; "direction" says which way is better for that metric.`);
+  if (baseline) {
+    out.push('', `ratio = ${subject.name} / ${baseline.name}; "better" says which way is better for that metric (higher`,
+      `or lower value, so for "higher" a ratio above 1 favours ${subject.name}, for "lower" one below 1 does); the`,
+      `"${subject.name}" column says whether ${subject.name} came out better or worse than ${baseline.name}.`);
+  }
   return out.join('\n');
 }
 
@@ -115,16 +125,16 @@ export function formatHtml(run, rows) {
     }
     current.rows.push(r);
   }
-  const bar = (value, max, color) => {
+  const bar = (value, max, color, name) => {
     const pct = Number.isFinite(value) && max > 0 ? Math.max(0.5, (value / max) * 100) : 0;
     return `<div class="bar"><span style="width:${pct.toFixed(1)}%;background:${color}"></span>` +
-      `<em>${esc(formatValue(value))}</em></div>`;
+      `<em>${esc(name)}: ${esc(formatValue(value))}</em></div>`;
   };
   const body = sections.map((sec) => {
     const trs = sec.rows.map((r) => {
       const vals = [r.subject, r.baseline].filter(Number.isFinite);
       const max = vals.length ? Math.max(...vals) : 0;
-      const bars = bar(r.subject, max, colors[0]) + (baseline ? bar(r.baseline, max, colors[1]) : '');
+      const bars = bar(r.subject, max, colors[0], subject.name) + (baseline ? bar(r.baseline, max, colors[1], baseline.name) : '');
       const cls = r.verdict === 'better' ? 'good' : r.verdict === 'worse' ? 'bad' : '';
       const met = r.met === null ? '' : `<span class="${r.met ? 'good' : 'bad'}">${r.met ? 'met' : 'missed'}</span>`;
       return `<tr><td>${esc(r.def.label)}<small>${esc(r.def.key)}</small></td><td>${esc(r.def.unit)}</td>` +

@@ -105,11 +105,11 @@ export class Server {
       if (this.exitInfo) {
         const info = this.exitInfo;
         this.#forget();
-        throw new Error(`${this.name} exited before accepting (${describeExit(info)}); log: ${tail(logFile)}`);
+        throw new Error(`${this.name} exited before accepting (${describeExit(info)}); ${tail(logFile)}`);
       }
       if (now() > deadline) {
         await this.stop();
-        throw new Error(`${this.name}: port ${port} not accepting after ${this.startTimeoutMs} ms; log: ${tail(logFile)}`);
+        throw new Error(`${this.name}: port ${port} not accepting after ${this.startTimeoutMs} ms; ${tail(logFile)}`);
       }
       await sleep(5);
     }
@@ -175,9 +175,9 @@ function describeExit({ code, signal, error }) {
   return signal ? `signal ${signal}` : `exit status ${code}`;
 }
 
+/** The last line of a server's log, and where the whole log is. */
 function tail(file) {
-  try {
-    const s = fs.readFileSync(file, 'utf8');
-    return JSON.stringify(s.slice(-300));
-  } catch { return '(no log)'; }
+  let last = '';
+  try { last = fs.readFileSync(file, 'utf8').trimEnd().split('\n').pop().slice(-160); } catch { /* no log */ }
+  return `log ${file}${last ? `, last line: ${JSON.stringify(last)}` : ' is empty'}`;
 }
