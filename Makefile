@@ -32,8 +32,8 @@ test: check-tools test-deps
 # `make bench`: wsbridge against websocketd (when it is on the PATH) in one run; see bench/README.md.
 # The Node client's only dependency, `ws`, is installed from bench/package-lock.json into bench/node_modules.
 BENCH_OUT ?= target/bench
-BENCH_WSBRIDGE ?= $(LAUNCHER) --port={port} {prog}
-BENCH_WEBSOCKETD ?= websocketd --port={port} {prog}
+BENCH_WSBRIDGE ?= $(LAUNCHER) --address=127.0.0.1 --port={port} {prog}
+BENCH_WEBSOCKETD ?= websocketd --address=127.0.0.1 --port={port} {prog}
 
 bench/node_modules/.package-lock.json: bench/package.json bench/package-lock.json
 	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { echo "make: 'node' and 'npm' are needed for the bench: install Node.js >= 18 (e.g. apt-get install nodejs npm)" >&2; exit 1; }

@@ -96,7 +96,7 @@ function config() {
     largeCount: envInt('LARGE_COUNT', 100),
     connTimeoutMs: envInt('CONN_TIMEOUT_S', 10) * 1000,
     pauseMs: envInt('PAUSE_MS', 1000),
-    repeat: envInt('BENCH_REPEAT', 1),
+    repeat: envInt('BENCH_REPEAT', 3),
   };
 }
 
@@ -226,8 +226,11 @@ async function main() {
   // interleaved: each scenario runs on every server before the next scenario, so drift in the machine's
   // load hits both servers alike
   for (let round = 1; round <= cfg.repeat; round++) {
+    // every other round starts with the baseline, so that neither server always runs on a machine that the
+    // other has just warmed up or left busy
+    const order = round % 2 === 1 ? servers : [...servers].reverse();
     for (const name of opts.scenarios) {
-      for (const srv of servers) {
+      for (const srv of order) {
         if (!first) await sleep(cfg.pauseMs);
         first = false;
         const t0 = now();
