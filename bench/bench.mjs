@@ -137,7 +137,7 @@ async function runScenario(name, srv, run, shared) {
   const ctx = {
     srv, cfg: shared.cfg, progs: shared.progs, tracker, aborted: false,
     rec: (key, value) => { if (!ctx.aborted) (samples[key] ||= []).push(value); },
-    note: (text) => { if (!ctx.aborted) notes.push(text); },
+    note: (text) => { if (!ctx.aborted) notes.push(shared.cfg.repeat > 1 ? `round ${shared.round}: ${text}` : text); },
     async withServer(prog, label, fn, { scale = false } = {}) {
       if (ctx.aborted) throw new Error('aborted');
       const info = await srv.start(prog, { label, flags: scale ? shared.scaleFlags : '' });
@@ -235,6 +235,7 @@ async function main() {
         first = false;
         const t0 = now();
         console.log(`# ${name} on ${srv.name}${cfg.repeat > 1 ? ` (round ${round} of ${cfg.repeat})` : ''} ...`);
+        shared.round = round;
         await runScenario(name, srv, run, shared);
         console.log(`#   done in ${((now() - t0) / 1000).toFixed(1)} s`);
       }

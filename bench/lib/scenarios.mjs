@@ -251,7 +251,10 @@ async function idleOne(ctx, n) {
     ctx.rec(`${p}.rss_mb`, st.rssKb / 1024);
     ctx.rec(`${p}.threads`, st.threads);
     ctx.rec(`${p}.fds_per_session`, (fds - fds0) / Math.max(1, socks.length));
-    if (openErrors || readyErrors) ctx.note(`idle ${n}: ${openErrors} failed handshakes, ${readyErrors} sessions without echo; first error: ${firstError}`);
+    if (openErrors || readyErrors) {
+      ctx.note(`idle ${n}: ${openErrors} failed handshakes${firstError ? ` (first: ${firstError})` : ''}, ` +
+        `${readyErrors} open sessions without an echo within ${ctx.cfg.readyTimeoutMs / 1000} s (see the server log)`);
+    }
     ctx.note(`idle ${n}: ${socks.length} sessions open, ${kids.filter((k) => k.state !== 'Z').length} live descendants`);
 
     // the clients leave: close every session, then wait until every descendant has exited and been reaped
