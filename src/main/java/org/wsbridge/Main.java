@@ -1,6 +1,8 @@
 package org.wsbridge;
 
+import org.wsbridge.cli.BuildInfo;
 import org.wsbridge.cli.WsbridgeCommand;
+import org.wsbridge.server.Server;
 
 /** Entry point: run the command line and exit with its status. */
 public final class Main {
@@ -8,10 +10,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        // Until the server lands: show the configuration the command line produced.
-        System.exit(WsbridgeCommand.run(args, System.out, System.err, config -> {
-            System.out.println(config);
-            return 0;
-        }));
+        System.exit(WsbridgeCommand.run(args, System.out, System.err,
+                config -> new Server(config, BuildInfo.version()).run()));
     }
 }

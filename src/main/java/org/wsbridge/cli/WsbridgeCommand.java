@@ -44,8 +44,7 @@ public final class WsbridgeCommand {
     /** Options that are parsed and checked but refused until their feature lands. Remove names as they do. */
     static final Set<String> NOT_YET_SUPPORTED = Set.of(
             "--ssl", "--sslcert", "--sslkey", "--sslca", "--redirport", "--unixsocket", "--staticdir", "--cgidir",
-            "--devconsole", "--reverselookup", "--dir", "--origin", "--sameorigin", "--header", "--header-ws",
-            "--header-http");
+            "--devconsole", "--reverselookup", "--origin", "--sameorigin");
 
     // ---- Where to listen
     @Option(names = "--port", order = LISTEN + 1, paramLabel = "PORT", description = "TCP port to listen on; 0 "

@@ -79,6 +79,10 @@ public final class ChildProcess {
     public static ChildProcess start(IoEventLoop loop, Reaper reaper, SpawnRequest request, ChildHandler handler,
                                      ByteBufAllocator alloc, LogScope log) throws SpawnException {
         requireLoop(loop);
+        if (!loop.isCompatible(PipeEnd.class)) {
+            // The pipes are raw descriptors in epoll; a portable fallback would go behind this same API.
+            throw new IllegalArgumentException("child processes need an epoll event loop, not " + loop);
+        }
         StdioPipes pipes = StdioPipes.open();
         ChildProcess child = new ChildProcess(loop, reaper, log);
         Optional<byte[]> cwd = request.cwd().map(dir -> dir.toString().getBytes(StandardCharsets.UTF_8));
@@ -119,7 +123,8 @@ public final class ChildProcess {
     /**
      * Takes ownership of data and writes it to the child's stdin: at once as far as the pipe accepts it, the
      * rest queued until the child reads ({@link #stdinPending()}, then {@link ChildHandler#stdinDrained()}).
-     * Once stdin is closed, data is released and dropped.
+     * Once stdin is closed, data is released and dropped. If the write finds the child's end closed,
+     * {@link ChildHandler#stdinClosed()} is called before this returns.
      */
     public void writeStdin(ByteBuf data) {
         requireLoop(loop);

@@ -55,10 +55,9 @@ class ChildProcessBackpressureTest extends ProcessTestBase {
                 }, 5, TimeUnit.MILLISECONDS);
             }
         };
-        onLoop(() -> {
+        onLoopRun(() -> {
             paused.set(false);
             child.resumeStdout();
-            return null;
         });
 
         handler.awaitEof(TIMEOUT);
@@ -87,10 +86,7 @@ class ChildProcessBackpressureTest extends ProcessTestBase {
         assertTrue(cpuMs < 100, "the loop used " + cpuMs + " ms of CPU while the child did not read");
         assertEquals(pending, (long) onLoop(child::stdinPending));
 
-        onLoop(() -> {
-            child.terminate(0);
-            return null;
-        });
+        onLoopRun(() -> child.terminate(0));
         assertEquals("signal INT", await(child.exit()).describe());
         await(child.gone());
         assertEquals(0L, (long) onLoop(child::stdinPending), "queue released when the group is gone");
@@ -101,14 +97,8 @@ class ChildProcessBackpressureTest extends ProcessTestBase {
         RecordingHandler handler = new RecordingHandler();
         ChildProcess child = start(handler, "/bin/sh", "-c", "exec <&-; echo closed; exec sleep 1000");
         handler.awaitStdinClosed(TIMEOUT);
-        onLoop(() -> {
-            child.writeStdin(text("dropped\n"));
-            return null;
-        });
-        onLoop(() -> {
-            child.terminate(0);
-            return null;
-        });
+        onLoopRun(() -> child.writeStdin(text("dropped\n")));
+        onLoopRun(() -> child.terminate(0));
         assertEquals("closed\n", handler.awaitEof(TIMEOUT));
         await(child.gone());
     }
@@ -117,10 +107,7 @@ class ChildProcessBackpressureTest extends ProcessTestBase {
     void childExitingWhileStdinIsQueuedReleasesTheQueue() throws Exception {
         RecordingHandler handler = new RecordingHandler();
         ChildProcess child = start(handler, "/usr/bin/head", "-c", "10");
-        onLoop(() -> {
-            child.writeStdin(alloc.directBuffer(1 << 20).writeZero(1 << 20));
-            return null;
-        });
+        onLoopRun(() -> child.writeStdin(alloc.directBuffer(1 << 20).writeZero(1 << 20)));
         handler.awaitStdinClosed(TIMEOUT);
         assertEquals(10, handler.awaitEof(TIMEOUT).length());
         assertEquals(0L, (long) onLoop(child::stdinPending));

@@ -1,14 +1,17 @@
 package org.wsbridge.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.jna.Memory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.wsbridge.process.posix.Signals;
 
 /** The child's three pipes: data both ways, end of file, and what the child inherits. */
 class ChildProcessStdioTest extends ProcessTestBase {
@@ -17,15 +20,11 @@ class ChildProcessStdioTest extends ProcessTestBase {
     void catEchoesStdinAndExitsAtStdinEof() throws Exception {
         RecordingHandler handler = new RecordingHandler();
         ChildProcess child = start(handler, "/bin/cat");
-        onLoop(() -> {
-            child.writeStdin(text("hello\n"));
-            return null;
-        });
+        onLoopRun(() -> child.writeStdin(text("hello\n")));
         handler.awaitStdout(out -> out.equals("hello\n"), TIMEOUT);
-        onLoop(() -> {
+        onLoopRun(() -> {
             child.writeStdin(text("world\n"));
             child.closeStdin();
-            return null;
         });
         assertEquals("hello\nworld\n", handler.awaitEof(TIMEOUT));
         assertEquals("exit status 0", await(child.exit()).describe());
@@ -33,14 +32,26 @@ class ChildProcessStdioTest extends ProcessTestBase {
     }
 
     @Test
+    void methodsOffTheLoopAreRefused() throws Exception {
+        RecordingHandler handler = new RecordingHandler();
+        ChildProcess child = start(handler, "/bin/cat");
+        assertThrows(IllegalStateException.class, child::pauseStdout);
+        assertThrows(IllegalStateException.class, () -> child.terminate(0));
+        onLoopRun(child::closeStdin);
+        assertEquals("", handler.awaitEof(TIMEOUT));
+        await(child.gone());
+    }
+
+    @Test
     void writesAfterCloseAreDropped() throws Exception {
         RecordingHandler handler = new RecordingHandler();
         ChildProcess child = start(handler, "/bin/cat");
-        onLoop(() -> {
+        long pending = onLoop(() -> {
             child.closeStdin();
             child.writeStdin(text("too late\n"));
             return child.stdinPending();
         });
+        assertEquals(0, pending);
         assertEquals("", handler.awaitEof(TIMEOUT));
         await(child.gone());
     }
@@ -72,6 +83,29 @@ class ChildProcessStdioTest extends ProcessTestBase {
     }
 
     @Test
+    void childGetsDefaultSignalsEvenWhenTheSpawningThreadBlocksOrIgnoresThem() throws Exception {
+        RecordingHandler handler = new RecordingHandler();
+        String parentStatus = onLoop(() -> {
+            // As after `wsbridge &` (SIGINT ignored) on a thread with signals blocked, as JVM threads have.
+            Memory oldAction = TestNatives.ignore(Signals.SIGINT);
+            Memory oldMask = TestNatives.block(Signals.SIGINT, Signals.SIGQUIT);
+            try {
+                started(ChildProcess.start(loop, reaper, request("/bin/cat", "/proc/self/status"), handler, alloc,
+                        reaper.log()));
+                return Files.readString(Path.of("/proc/thread-self/status"));
+            } finally {
+                TestNatives.setMask(oldMask);
+                TestNatives.restore(Signals.SIGINT, oldAction);
+            }
+        });
+        assertTrue(parentStatus.matches("(?s).*SigBlk:\t\\p{XDigit}{15}[67ef].*"), parentStatus);
+        assertTrue(parentStatus.matches("(?s).*SigIgn:\t\\p{XDigit}{15}[2367abef].*"), parentStatus);
+        String status = handler.awaitEof(TIMEOUT);
+        assertTrue(status.contains("SigBlk:\t0000000000000000\n"), status);
+        assertTrue(status.contains("SigIgn:\t0000000000000000\n"), status);
+    }
+
+    @Test
     void environmentIsExactlyTheRequestedOne() throws Exception {
         RecordingHandler handler = new RecordingHandler();
         SpawnRequest request = new SpawnRequest(List.of(bytes("/usr/bin/env")),
@@ -99,19 +133,17 @@ class ChildProcessStdioTest extends ProcessTestBase {
     @Test
     void stderrIsReadWhileStdoutIsPaused() throws Exception {
         RecordingHandler handler = new RecordingHandler();
-        ChildProcess child = start(handler, "/bin/sh", "-c", "echo out; echo err >&2; exec cat >&2");
-        onLoop(() -> {
-            child.pauseStdout();
-            child.writeStdin(text("more\n"));
-            child.closeStdin();
-            return null;
+        ChildProcess child = onLoop(() -> {
+            ChildProcess c = started(ChildProcess.start(loop, reaper,
+                    request("/bin/sh", "-c", "echo out; echo err >&2; exec cat >&2"), handler, alloc, reaper.log()));
+            c.pauseStdout();
+            c.writeStdin(text("more\n"));
+            c.closeStdin();
+            return c;
         });
-        await(child.exit());
-        assertEquals("err\nmore\n", handler.stderr());
-        onLoop(() -> {
-            child.resumeStdout();
-            return null;
-        });
+        assertEquals("err\nmore\n", handler.awaitStderrEof(TIMEOUT));
+        assertEquals("", handler.stdout(), "stdout was paused before any event");
+        onLoopRun(child::resumeStdout);
         assertEquals("out\n", handler.awaitEof(TIMEOUT));
         await(child.gone());
     }

@@ -42,7 +42,7 @@ abstract class ProcessTestBase {
     /** Counts live direct memory, so a buffer anyone forgot to release shows up. */
     UnpooledByteBufAllocator alloc;
     private final List<ChildProcess> started = new ArrayList<>();
-    private int fdsBefore;
+    private java.util.Map<Integer, String> fdsBefore;
 
     @BeforeAll
     static void startLoop() throws Exception {
@@ -58,30 +58,28 @@ abstract class ProcessTestBase {
     }
 
     @BeforeEach
-    void recordBaseline() {
+    void recordBaseline() throws IOException {
         alloc = new UnpooledByteBufAllocator(true);
-        fdsBefore = openFds();
+        fdsBefore = fdTable();
     }
 
     @AfterEach
     void nothingLeftBehind() throws Exception {
         for (ChildProcess child : started) {
             if (!child.gone().isDone()) {
-                onLoop(() -> {
+                onLoopRun(() -> {
                     child.closeStdio();
                     child.terminate(0);
-                    return null;
                 });
             }
             await(child.gone());
-            onLoop(() -> {
-                child.closeStdio();
-                return null;
-            });
+            onLoopRun(child::closeStdio);
         }
         started.clear();
         assertEquals(List.of(), childrenOfThisJvm(), "child processes left");
-        assertTrue(openFds() <= fdsBefore, "descriptors before " + fdsBefore + ", after " + openFds());
+        java.util.Map<Integer, String> added = new java.util.TreeMap<>(fdTable());
+        added.entrySet().removeAll(fdsBefore.entrySet());
+        assertTrue(fdTable().size() <= fdsBefore.size(), "descriptors opened and not closed: " + added);
         assertEquals(0, alloc.metric().usedDirectMemory(), "unreleased direct buffers");
     }
 
@@ -91,7 +89,11 @@ abstract class ProcessTestBase {
     }
 
     ChildProcess start(ChildHandler handler, SpawnRequest request) throws Exception {
-        ChildProcess child = onLoop(() -> ChildProcess.start(loop, reaper, request, handler, alloc, reaper.log()));
+        return started(onLoop(() -> ChildProcess.start(loop, reaper, request, handler, alloc, reaper.log())));
+    }
+
+    /** Registers a child a test started itself, for the cleanup after the test. */
+    synchronized ChildProcess started(ChildProcess child) {
         started.add(child);
         return child;
     }
@@ -125,6 +127,19 @@ abstract class ProcessTestBase {
         }
     }
 
+    /** Code to run on the loop that may throw. */
+    interface LoopWork {
+        void run() throws Exception;
+    }
+
+    /** Runs work on the loop and waits for it, rethrowing what it threw. */
+    static void onLoopRun(LoopWork work) throws Exception {
+        onLoop(() -> {
+            work.run();
+            return null;
+        });
+    }
+
     static <T> T await(Future<T> future) throws Exception {
         return await(future, TIMEOUT);
     }
@@ -152,6 +167,21 @@ abstract class ProcessTestBase {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** fd → what it refers to, from /proc/self/fd. */
+    static java.util.Map<Integer, String> fdTable() throws IOException {
+        java.util.Map<Integer, String> table = new java.util.TreeMap<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    table.put(Integer.parseInt(fd.getFileName().toString()), Files.readSymbolicLink(fd).toString());
+                } catch (IOException e) {
+                    // the listing's own descriptor, closed by now
+                }
+            }
+        }
+        return table;
     }
 
     static int openFds() {
@@ -183,10 +213,9 @@ abstract class ProcessTestBase {
     private static void warmUp() throws Exception {
         RecordingHandler handler = new RecordingHandler();
         ChildProcess child = onLoop(() -> ChildProcess.start(loop, reaper, request("/bin/cat"), handler));
-        onLoop(() -> {
+        onLoopRun(() -> {
             child.writeStdin(UnpooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(bytes("warm\n")));
             child.terminate(0);
-            return null;
         });
         handler.awaitEof(TIMEOUT);
         await(child.gone());

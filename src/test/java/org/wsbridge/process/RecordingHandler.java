@@ -122,6 +122,12 @@ class RecordingHandler implements ChildHandler {
         return stdout();
     }
 
+    /** Waits for EOF on stderr alone and returns stderr. */
+    String awaitStderrEof(Duration timeout) throws InterruptedException, TimeoutException {
+        await(() -> errEof, timeout, "stderr EOF; stderr so far: " + stderr());
+        return stderr();
+    }
+
     void awaitStdinClosed(Duration timeout) throws InterruptedException, TimeoutException {
         await(() -> stdinClosed, timeout, "stdinClosed");
     }

@@ -1,15 +1,21 @@
 package org.wsbridge.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,10 +97,7 @@ class SpawnFailureTest extends ProcessTestBase {
             await(child.gone());
             handler.awaitEof(TIMEOUT);
         }
-        onLoop(() -> {
-            sleep.terminate(0);
-            return null;
-        });
+        onLoopRun(() -> sleep.terminate(0));
         await(sleep.gone());
         sleeper.awaitEof(TIMEOUT);
         assertEquals(errorsBefore, reaper.errors());
@@ -115,6 +118,25 @@ class SpawnFailureTest extends ProcessTestBase {
         assertEquals(Errno.EMFILE, e.errno());
         assertEquals("cannot create pipes: Too many open files", e.getMessage());
         assertEquals(before, openFds());
+    }
+
+    @Test
+    void nonEpollLoopIsRefusedBeforeAnythingIsSpawned() throws Exception {
+        MultiThreadIoEventLoopGroup nio = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            IoEventLoop nioLoop = (IoEventLoop) nio.next();
+            ExecutionException e = assertThrows(ExecutionException.class, () -> nioLoop.submit(
+                    () -> ChildProcess.start(nioLoop, reaper, request("/bin/true"), new RecordingHandler())).get());
+            assertInstanceOf(IllegalArgumentException.class, e.getCause());
+        } finally {
+            nio.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    @Test
+    void startingOffTheLoopIsRefused() {
+        assertThrows(IllegalStateException.class,
+                () -> ChildProcess.start(loop, reaper, request("/bin/true"), new RecordingHandler()));
     }
 
     private SpawnException failsToStart(String program) {

@@ -39,8 +39,6 @@ public final class Signals {
 
     static native int sigemptyset(Pointer set);
 
-    static native int sigfillset(Pointer set);
-
     /** Sends sig to every process in group pgid; false if the group no longer exists (ESRCH). */
     public static boolean signalGroup(int pgid, int sig) throws PosixException {
         if (pgid <= 1) {

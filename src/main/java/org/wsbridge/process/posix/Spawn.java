@@ -78,7 +78,9 @@ public final class Spawn {
                 check("posix_spawnattr_init", posix_spawnattr_init(attr));
                 try {
                     addFileActions(actions, cwd, stdin, stdout, stderr);
-                    Signals.sigfillset(allSignals);
+                    // Every bit set, not sigfillset: glibc's full set leaves out its internal signals 32 and 33,
+                    // which posix_spawn then sets to SIG_IGN in the child, and ignores survive exec.
+                    allSignals.setMemory(0, Signals.SIGSET_SIZE, (byte) 0xff);
                     Signals.sigemptyset(noSignals);
                     check("posix_spawnattr_setsigdefault", posix_spawnattr_setsigdefault(attr, allSignals));
                     check("posix_spawnattr_setsigmask", posix_spawnattr_setsigmask(attr, noSignals));

@@ -1,0 +1,8 @@
+#!/bin/bash
+# Prints the CGI environment the connection runs with, then exits.
+for name in SERVER_SOFTWARE SERVER_NAME SERVER_PORT SERVER_PROTOCOL GATEWAY_INTERFACE REQUEST_METHOD \
+            REQUEST_URI SCRIPT_NAME PATH_INFO PATH_TRANSLATED QUERY_STRING REMOTE_ADDR REMOTE_HOST REMOTE_PORT \
+            REMOTE_IDENT REMOTE_USER AUTH_TYPE CONTENT_TYPE CONTENT_LENGTH UNIQUE_ID HTTPS; do
+  echo "$name=${!name-<unset>}"
+done
+env | grep '^HTTP_' | sort

@@ -1,0 +1,89 @@
+package org.wsbridge.http;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.ReferenceCountUtil;
+import java.util.Optional;
+import org.wsbridge.log.LogScope;
+import org.wsbridge.websocket.ScriptTarget;
+import org.wsbridge.websocket.Upgrader;
+
+/**
+ * Sends each request where websocketd would: a path with {@code .}/{@code ..} segments or {@code //} gets a 301
+ * to the clean path; then a WebSocket upgrade (when there is a program to run), the dev console, CGI, static
+ * files, and last a 404 (see {@link HttpRoute}). One router per connection; it leaves the pipeline when the connection upgrades.
+ */
+public final class HttpRouter extends ChannelInboundHandlerAdapter {
+    private final Routes routes;
+
+    public HttpRouter(Routes routes) {
+        this.routes = routes;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest request) {
+            try {
+                route(ctx, request);
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        } else if (msg instanceof HttpContent content) {
+            // Bodies of requests answered without reading them (404, static, upgrade) are dropped.
+            content.release();
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void route(ChannelHandlerContext ctx, HttpRequest request) {
+        LogScope scope = routes.log().with("url", url(request));
+        Optional<String> clean = CleanPathRedirect.location(request.uri());
+        if (clean.isPresent()) {
+            routes.bare().redirect(ctx, request, HttpResponseStatus.MOVED_PERMANENTLY, clean.get());
+            return;
+        }
+        if (routes.upgrader().isPresent() && isUpgrade(request.headers())) {
+            ScriptTarget target = routes.scripts().resolve(request.uri());
+            routes.upgrader().get().upgrade(ctx, request, target, scope, () -> leaveHttp(ctx));
+            return;
+        }
+        for (HttpRoute stage : routes.stages()) {
+            if (stage.serve(ctx, request, scope)) {
+                return;
+            }
+        }
+        scope.access("http", "NOT FOUND");
+        routes.plain().notFound(ctx, request);
+    }
+
+    /** websocketd's test: {@code Upgrade: websocket} (whole value) and an {@code upgrade} token in Connection. */
+    static boolean isUpgrade(HttpHeaders headers) {
+        String upgrade = headers.get(HttpHeaderNames.UPGRADE);
+        if (upgrade == null || !upgrade.trim().equalsIgnoreCase("websocket")) {
+            return false;
+        }
+        for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String token : connection.split("[,\\s]+")) {
+                if (token.equalsIgnoreCase("upgrade")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private String url(HttpRequest request) {
+        return (routes.secure() ? "https://" : "http://") + request.headers().get(HttpHeaderNames.HOST, "")
+                + request.uri();
+    }
+
+    private void leaveHttp(ChannelHandlerContext ctx) {
+        ctx.pipeline().remove(this);
+    }
+}

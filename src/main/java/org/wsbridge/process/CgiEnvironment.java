@@ -1,0 +1,87 @@
+package org.wsbridge.process;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.wsbridge.config.EnvVar;
+
+/**
+ * Builds the exact environment a child gets, websocketd's CGI-style list (reference §2): nothing from
+ * wsbridge's own environment but the {@code --passenv} variables. Later entries win over earlier ones with the
+ * same name, as with Go's exec.
+ */
+public final class CgiEnvironment {
+    private final LinkedHashMap<String, String> vars = new LinkedHashMap<>();
+
+    private CgiEnvironment() {
+    }
+
+    /** The environment of a WebSocket session's child. */
+    public static CgiEnvironment forWebSocket(String serverSoftware, List<EnvVar> passEnv, CgiRequest request) {
+        CgiEnvironment env = new CgiEnvironment();
+        env.put("SERVER_SOFTWARE", serverSoftware);
+        passEnv.forEach(v -> env.put(v.name(), v.value()));
+        env.put("REMOTE_ADDR", request.remoteAddr());
+        env.put("REMOTE_HOST", request.remoteHost());
+        env.put("SERVER_NAME", request.serverName());
+        env.put("SERVER_PORT", request.serverPort());
+        env.put("SERVER_PROTOCOL", request.protocol());
+        env.put("GATEWAY_INTERFACE", "CGI/1.1");
+        env.put("REQUEST_METHOD", request.method());
+        env.put("SCRIPT_NAME", request.scriptName());
+        env.put("PATH_INFO", request.pathInfo());
+        env.put("PATH_TRANSLATED", request.path());
+        env.put("QUERY_STRING", request.query());
+        // Present but empty, so that nothing of the same name can leak in from elsewhere.
+        for (String name : List.of("AUTH_TYPE", "CONTENT_LENGTH", "CONTENT_TYPE", "REMOTE_IDENT", "REMOTE_USER")) {
+            env.put(name, "");
+        }
+        env.put("UNIQUE_ID", request.uniqueId());
+        env.put("REMOTE_PORT", request.remotePort());
+        env.put("REQUEST_URI", request.requestUri());
+        if (request.https()) {
+            env.put("HTTPS", "on");
+        }
+        env.putHeaders(request.headers(), ", ", false);
+        return env;
+    }
+
+    /**
+     * Adds one HTTP_* variable per header name: {@code X-Custom-Test} → {@code HTTP_X_CUSTOM_TEST}, repeated headers
+     * joined with {@code separator}, CR/LF turned into spaces, values trimmed. {@code Proxy} is never exported (the
+     * "httpoxy" hole: HTTP_PROXY would redirect the child's HTTP clients).
+     */
+    void putHeaders(List<Map.Entry<String, String>> headers, String separator, boolean includeHost) {
+        LinkedHashMap<String, String> joined = new LinkedHashMap<>();
+        for (Map.Entry<String, String> header : headers) {
+            String name = header.getKey();
+            if (name.equalsIgnoreCase("Proxy") || (!includeHost && name.equalsIgnoreCase("Host"))) {
+                continue;
+            }
+            String key = "HTTP_" + name.toUpperCase(Locale.ROOT).replace('-', '_');
+            String value = header.getValue().replace('\r', ' ').replace('\n', ' ').trim();
+            joined.merge(key, value, (a, b) -> a + separator + b);
+        }
+        joined.forEach(this::put);
+    }
+
+    void put(String name, String value) {
+        vars.remove(name); // a re-defined name moves to where it was last set
+        vars.put(name, value);
+    }
+
+    /** The variables in order, for debug logging. */
+    public Map<String, String> asMap() {
+        return java.util.Collections.unmodifiableMap(vars);
+    }
+
+    /** {@code NAME=value} entries as the bytes execve receives. */
+    public List<byte[]> toBytes() {
+        List<byte[]> out = new ArrayList<>(vars.size());
+        vars.forEach((k, v) -> out.add((k + "=" + v).getBytes(StandardCharsets.ISO_8859_1)));
+        return out;
+    }
+}

@@ -1,0 +1,23 @@
+package org.wsbridge.server;
+
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+/**
+ * SIGTERM and SIGINT ask for a graceful shutdown. A handler (not a shutdown hook, which would make the JVM exit
+ * with 143) lets wsbridge close every session and end every child, then exit 0. A SIGINT that was ignored when
+ * wsbridge started (a shell's {@code &} does that) stays ignored, as for any Unix program.
+ */
+final class SignalHandlers {
+    private SignalHandlers() {
+    }
+
+    static void install(Runnable stop) {
+        SignalHandler handler = signal -> stop.run();
+        Signal.handle(new Signal("TERM"), handler);
+        SignalHandler previous = Signal.handle(new Signal("INT"), handler);
+        if (previous == SignalHandler.SIG_IGN) {
+            Signal.handle(new Signal("INT"), SignalHandler.SIG_IGN);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package org.wsbridge.websocket;
+
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.NetUtil;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.wsbridge.process.CgiRequest;
+
+/** Reads the CGI view of a request (addresses, Host, path, query) off a Netty channel and request. */
+public final class CgiRequests {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private CgiRequests() {
+    }
+
+    /** The CGI facts of one request that runs {@code target}. */
+    public static CgiRequest describe(Channel channel, HttpRequest request, ScriptTarget target, boolean secure) {
+        String uri = request.uri();
+        int q = uri.indexOf('?');
+        String rawPath = q < 0 ? uri : uri.substring(0, q);
+        String query = q < 0 ? "" : uri.substring(q + 1);
+        String host = request.headers().get(HttpHeaderNames.HOST, "");
+        HostPort hostPort = HostPort.parse(host, secure ? 443 : 80);
+        String remoteAddr = "unix-socket";
+        String remotePort = "";
+        SocketAddress remote = channel.remoteAddress();
+        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            remoteAddr = NetUtil.toAddressString(inet.getAddress());
+            remotePort = Integer.toString(inet.getPort());
+        }
+        List<Map.Entry<String, String>> headers = new ArrayList<>(request.headers().size());
+        request.headers().forEach(headers::add);
+        return new CgiRequest(request.method().name(), request.protocolVersion().text(), uri, percentDecode(rawPath),
+                query, target.scriptName(), target.pathInfo(), headers, remoteAddr, remoteAddr, remotePort,
+                hostPort.host(), hostPort.port(), secure, newUniqueId());
+    }
+
+    /** 128 random bits: unique and, unlike websocketd's timestamp, not guessable. */
+    static String newUniqueId() {
+        byte[] id = new byte[16];
+        RANDOM.nextBytes(id);
+        return HexFormat.of().formatHex(id);
+    }
+
+    /**
+     * Decodes %XX escapes into bytes, kept as a byte string (one char per byte) so that non-UTF-8 paths reach
+     * the child unchanged. A malformed escape stays as it is.
+     */
+    public static String percentDecode(String raw) {
+        if (raw.indexOf('%') < 0) {
+            return raw;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%' && i + 2 < raw.length() && hex(raw.charAt(i + 1)) >= 0 && hex(raw.charAt(i + 2)) >= 0) {
+                out.write(hex(raw.charAt(i + 1)) * 16 + hex(raw.charAt(i + 2)));
+                i += 2;
+            } else {
+                out.write(c & 0xFF);
+            }
+        }
+        return out.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    private static int hex(char c) {
+        return Character.digit(c, 16);
+    }
+}

@@ -1,0 +1,107 @@
+package org.wsbridge.websocket;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+/**
+ * Cuts a byte stream into lines: each line loses its {@code \n} or {@code \r\n}; a line longer than the limit
+ * is emitted in pieces of at most the limit (cut on a UTF-8 character boundary); what is left when the stream
+ * ends is emitted as a last line (websocketd drops it; SPEC §3 keeps it).
+ *
+ * <p>Not thread-safe: one framer per stream, used on its session's event loop. {@link #feed} takes ownership of
+ * the chunk; every line handed to the {@link Sink} is owned by the sink.
+ */
+final class LineFramer {
+    /** Receives the lines of one stream. */
+    interface Sink {
+        /** One line without its terminator; the sink owns (and must release) the buffer. */
+        void line(ByteBuf line);
+    }
+
+    private final ByteBufAllocator alloc;
+    private final int maxLineSize;
+    private ByteBuf pending; // the start of a line whose end has not arrived yet
+
+    LineFramer(ByteBufAllocator alloc, int maxLineSize) {
+        this.alloc = alloc;
+        this.maxLineSize = maxLineSize;
+    }
+
+    /** Emits every complete line of {@code chunk} (after what is pending); keeps the incomplete rest. */
+    void feed(ByteBuf chunk, Sink sink) {
+        ByteBuf in = chunk;
+        if (pending != null) {
+            pending.writeBytes(chunk);
+            chunk.release();
+            in = pending;
+            pending = null;
+        }
+        try {
+            int nl;
+            while ((nl = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n')) >= 0) {
+                int end = nl;
+                if (end > in.readerIndex() && in.getByte(end - 1) == '\r') {
+                    end--;
+                }
+                emitBounded(in, end - in.readerIndex(), sink);
+                in.readerIndex(nl + 1);
+            }
+            while (in.readableBytes() > maxLineSize) {
+                emitPiece(in, sink);
+            }
+            if (in.isReadable()) {
+                pending = alloc.directBuffer(Math.max(in.readableBytes() * 2, 256));
+                pending.writeBytes(in);
+            }
+        } finally {
+            in.release();
+        }
+    }
+
+    /** The stream ended: emits what is pending as a final line. */
+    void finish(Sink sink) {
+        if (pending == null) {
+            return;
+        }
+        ByteBuf rest = pending;
+        pending = null;
+        try {
+            while (rest.readableBytes() > maxLineSize) {
+                emitPiece(rest, sink);
+            }
+            if (rest.isReadable()) {
+                sink.line(rest.retainedSlice());
+            }
+        } finally {
+            rest.release();
+        }
+    }
+
+    /** Drops anything pending (the session is gone). */
+    void discard() {
+        if (pending != null) {
+            pending.release();
+            pending = null;
+        }
+    }
+
+    private void emitBounded(ByteBuf in, int length, Sink sink) {
+        int stop = in.readerIndex() + length;
+        while (stop - in.readerIndex() > maxLineSize) {
+            emitPiece(in, sink);
+        }
+        sink.line(in.retainedSlice(in.readerIndex(), stop - in.readerIndex()));
+    }
+
+    /** Emits up to maxLineSize bytes, backing off so a multi-byte UTF-8 character is never cut. */
+    private void emitPiece(ByteBuf in, Sink sink) {
+        int start = in.readerIndex();
+        int cut = start + maxLineSize;
+        int floor = Math.max(start + 1, cut - 3);
+        while (cut > floor && (in.getByte(cut) & 0xC0) == 0x80) {
+            cut--;
+        }
+        sink.line(in.retainedSlice(start, cut - start));
+        in.readerIndex(cut);
+    }
+}

@@ -1,0 +1,20 @@
+package org.wsbridge.websocket;
+
+import io.netty.channel.group.ChannelGroup;
+import org.wsbridge.process.FdBudget;
+import org.wsbridge.process.ForkLimiter;
+import org.wsbridge.process.Reaper;
+
+/**
+ * The server-wide things every upgrade needs, shared by all connections.
+ *
+ * @param forks          the {@code --maxforks} counter
+ * @param fds            whether there are descriptors left for another session
+ * @param reaper         collects exit statuses
+ * @param sessions       live WebSocket channels, for graceful shutdown
+ * @param origins        which Origin headers may upgrade
+ * @param serverSoftware SERVER_SOFTWARE, {@code wsbridge/<version>}
+ */
+public record UpgradeContext(ForkLimiter forks, FdBudget fds, Reaper reaper, ChannelGroup sessions,
+                             OriginRule origins, String serverSoftware) {
+}

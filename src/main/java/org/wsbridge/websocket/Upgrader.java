@@ -1,0 +1,209 @@
+package org.wsbridge.websocket;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.IoEventLoop;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
+import io.netty.handler.codec.http.FullHttpResponse;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.function.Consumer;
+import java.util.Optional;
+import org.wsbridge.config.Config;
+import org.wsbridge.config.Launch;
+import org.wsbridge.config.LogLevel;
+import org.wsbridge.http.HttpResponses;
+import org.wsbridge.log.LogScope;
+import org.wsbridge.process.CgiEnvironment;
+import org.wsbridge.process.CgiRequest;
+import org.wsbridge.process.ChildProcess;
+import org.wsbridge.process.SpawnException;
+import org.wsbridge.process.SpawnRequest;
+import org.wsbridge.process.posix.Errno;
+
+/**
+ * Turns an upgrade request into a running {@link Session}, or rejects it with a status and a clean body.
+ *
+ * <p>Checks run in websocketd HEAD's order, so a request with several faults gets the same answer: fork limit
+ * (429), {@code --dir} script (404), method (405), version (400), origin (403), key (400); then wsbridge's own:
+ * file descriptors (503) and the spawn itself (500). The child is started <em>before</em> the 101 goes out, so a
+ * program that cannot start is an HTTP error rather than an open-then-dropped WebSocket (SPEC §2).
+ */
+public final class Upgrader {
+    private final Config config;
+    private final Launch launch;
+    private final SessionSettings settings;
+    private final UpgradeContext context;
+    private final HttpResponses responses = HttpResponses.bare(Clock.systemUTC());
+
+    public Upgrader(Config config, UpgradeContext context) {
+        this.config = config;
+        this.launch = config.launch().orElseThrow();
+        this.settings = SessionSettings.of(config);
+        this.context = context;
+    }
+
+    /**
+     * Handles one upgrade request; {@code scope} carries its {@code url} pair. {@code leaveHttp} removes the
+     * plain-HTTP handlers once the 101 has gone out.
+     */
+    public void upgrade(ChannelHandlerContext ctx, HttpRequest request, ScriptTarget target, LogScope scope,
+                        Runnable leaveHttp) {
+        if (!context.forks().tryAcquire()) {
+            scope.error("http", "Max of possible forks already active, upgrade rejected");
+            reject(ctx, request, HttpResponseStatus.TOO_MANY_REQUESTS,
+                    "429 Too Many Requests", h -> h.set(HttpHeaderNames.RETRY_AFTER, "1"));
+            return;
+        }
+        boolean started = false;
+        try {
+            started = checkAndStart(ctx, request, target, scope, leaveHttp);
+        } finally {
+            if (!started) {
+                context.forks().release();
+            }
+        }
+    }
+
+    private boolean checkAndStart(ChannelHandlerContext ctx, HttpRequest request, ScriptTarget target,
+                                  LogScope scope, Runnable leaveHttp) {
+        if (target == null) {
+            scope.access("session", "NOT FOUND: script not found");
+            reject(ctx, request, HttpResponseStatus.NOT_FOUND, "404 Not Found", h -> { });
+            return false;
+        }
+        if (!HttpMethod.GET.equals(request.method())) {
+            return refuse(ctx, request, scope, HttpResponseStatus.METHOD_NOT_ALLOWED,
+                    "405 Method Not Allowed: a WebSocket upgrade must be a GET",
+                    h -> h.set(HttpHeaderNames.ALLOW, "GET"));
+        }
+        HttpHeaders headers = request.headers();
+        if (!"13".equals(headers.get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
+            return refuse(ctx, request, scope, HttpResponseStatus.BAD_REQUEST,
+                    "400 Bad Request: unsupported Sec-WebSocket-Version (this server speaks 13)",
+                    h -> h.set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13"));
+        }
+        String origin = headers.get(HttpHeaderNames.ORIGIN);
+        String refusal = context.origins().refusal(origin, headers.get(HttpHeaderNames.HOST), config.secure());
+        if (refusal != null) {
+            scope.access("session", refusal);
+            return refuse(ctx, request, scope, HttpResponseStatus.FORBIDDEN,
+                    "403 Forbidden: origin not allowed", h -> { });
+        }
+        if (!validKey(headers.get(HttpHeaderNames.SEC_WEBSOCKET_KEY))) {
+            return refuse(ctx, request, scope, HttpResponseStatus.BAD_REQUEST,
+                    "400 Bad Request: missing or malformed Sec-WebSocket-Key", h -> { });
+        }
+        if (!context.fds().roomForSession()) {
+            scope.error("session", "Out of file descriptors (limit " + context.fds().limit()
+                    + "): upgrade refused; raise the open-files limit (ulimit -n, LimitNOFILE)");
+            return refuse(ctx, request, scope, HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "503 Service Unavailable: server out of file descriptors",
+                    h -> h.set(HttpHeaderNames.RETRY_AFTER, "1"));
+        }
+        return start(ctx, request, target, scope, origin, leaveHttp);
+    }
+
+    private boolean start(ChannelHandlerContext ctx, HttpRequest request, ScriptTarget target, LogScope scope,
+                          String origin, Runnable leaveHttp) {
+        Channel channel = ctx.channel();
+        CgiRequest cgi = CgiRequests.describe(channel, request, target, config.secure());
+        LogScope sessionScope = scope.with("id", cgi.uniqueId()).with("remote", cgi.remoteHost())
+                .with("command", target.displayCommand()).with("origin", origin == null ? "file:" : origin);
+        CgiEnvironment env = CgiEnvironment.forWebSocket(context.serverSoftware(), launch.passEnv(), cgi);
+        if (sessionScope.enabled(LogLevel.DEBUG)) {
+            env.asMap().forEach((k, v) -> sessionScope.debug("env", "Std. variable: " + k + "=" + v));
+        }
+        Session session = new Session(channel, settings, sessionScope);
+        ChildProcess child;
+        try {
+            child = ChildProcess.start((IoEventLoop) channel.eventLoop(), context.reaper(),
+                    new SpawnRequest(target.argv(), env.toBytes(), Optional.empty()), session, channel.alloc(),
+                    sessionScope);
+        } catch (SpawnException e) {
+            sessionScope.error("process", "Could not launch process " + target.displayCommand() + " ("
+                    + e.getMessage() + ")");
+            boolean outOfDescriptors = e.errno() == Errno.EMFILE || e.errno() == Errno.ENFILE;
+            HttpResponseStatus status = outOfDescriptors
+                    ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.INTERNAL_SERVER_ERROR;
+            reject(ctx, request, status, status.code() + " " + status.reasonPhrase()
+                    + ": could not start the program", h -> { });
+            return false;
+        }
+        session.attach(child);
+        child.gone().addListener(f -> context.forks().release());
+        handshake(channel, request, session, leaveHttp);
+        return true;
+    }
+
+    private void handshake(Channel channel, HttpRequest request, Session session, Runnable leaveHttp) {
+        long max = settings.maxFrameSize();
+        WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(max <= 0 || max > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) max)
+                .allowExtensions(false)
+                .closeOnProtocolViolation(true)
+                .build();
+        WebSocketServerHandshaker13 handshaker = new WebSocketServerHandshaker13(webSocketUrl(request), null, decoder);
+        FullHttpRequest full = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
+                Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE);
+        HttpHeaders extra = new DefaultHttpHeaders();
+        config.headers().all().forEach(h -> extra.add(h.name(), h.value()));
+        config.headers().ws().forEach(h -> extra.add(h.name(), h.value()));
+        handshaker.handshake(channel, full, extra, channel.newPromise()).addListener(f -> {
+            if (!f.isSuccess()) {
+                session.scope().access("session", "Unable to Upgrade: " + f.cause().getMessage());
+                session.abort();
+                channel.close();
+                return;
+            }
+            leaveHttp.run();
+            channel.pipeline().addLast("utf8", new Utf8FrameValidator(true));
+            channel.pipeline().addLast("session", session);
+            context.sessions().add(channel);
+            session.upgraded();
+        });
+    }
+
+    private boolean refuse(ChannelHandlerContext ctx, HttpRequest request, LogScope scope, HttpResponseStatus status,
+                           String body, Consumer<HttpHeaders> headers) {
+        scope.access("session", "Unable to Upgrade: " + body);
+        reject(ctx, request, status, body, headers);
+        return false;
+    }
+
+    /** Upgrade-path refusals carry no custom header (as websocketd); the body is one line of plain text. */
+    private void reject(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status, String body,
+                        Consumer<HttpHeaders> headers) {
+        FullHttpResponse response = HttpResponses.textResponse(request, status, body);
+        headers.accept(response.headers());
+        responses.send(ctx, request, response);
+    }
+
+    private static boolean validKey(String key) {
+        if (key == null) {
+            return false;
+        }
+        try {
+            return Base64.getDecoder().decode(key.trim()).length == 16;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private String webSocketUrl(HttpRequest request) {
+        String host = request.headers().get(HttpHeaderNames.HOST, "localhost");
+        return (config.secure() ? "wss://" : "ws://") + host + request.uri();
+    }
+}

@@ -1,0 +1,4 @@
+#!/bin/sh
+# Never reads stdin.
+echo ready
+exec sleep 1000

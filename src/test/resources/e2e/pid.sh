@@ -1,0 +1,4 @@
+#!/bin/sh
+# Prints its pid, then echoes.
+echo "$$"
+exec cat

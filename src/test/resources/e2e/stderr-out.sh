@@ -1,0 +1,4 @@
+#!/bin/sh
+# One line to each stream.
+echo E >&2
+echo O
