@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { metricDefinitions, SCENARIOS } from './lib/metrics.mjs';
 import { RUNNERS, scenarioDeadlineMs } from './lib/scenarios.mjs';
-import { Server, killAllNow } from './lib/server.mjs';
+import { Server, killAllNow, stopAll } from './lib/server.mjs';
 import { buildRows, formatTable, writeReports } from './lib/report.mjs';
 import { Tracker, median, now, sleep } from './lib/wsclient.mjs';
 
@@ -214,8 +214,15 @@ async function main() {
 
   const cleanup = () => { killAllNow(); fs.rmSync(progs.dir, { recursive: true, force: true }); };
   process.on('exit', cleanup);
+  // first signal: stop the servers as a scenario would (bounded by the stop timeouts); a second one: at once
+  let interrupted = false;
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-    process.once(sig, () => { console.error(`bench: ${sig}: stopping the servers`); process.exit(130); });
+    process.on(sig, () => {
+      if (interrupted) process.exit(130);
+      interrupted = true;
+      console.error(`bench: ${sig}: stopping the servers`);
+      stopAll().finally(() => process.exit(130));
+    });
   }
 
   console.log(`# bench ${run.meta.date} on ${run.meta.host}: ${run.meta.nproc} cores, fd limit ${run.meta.fdLimit}, node ${process.version}`);

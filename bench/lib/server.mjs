@@ -14,6 +14,11 @@ export function killAllNow() {
   for (const s of live) s.killNow();
 }
 
+/** Stops every running server the normal way (SIGTERM, then SIGKILL, then its leftovers). */
+export async function stopAll() {
+  await Promise.all([...live].map((s) => s.stop()));
+}
+
 /** POSIX shell quoting for the program path substituted into {prog}. */
 function shellQuote(s) {
   return /^[A-Za-z0-9_./=:+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
