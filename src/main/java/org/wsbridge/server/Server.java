@@ -97,9 +97,10 @@ public final class Server {
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, EpollIoHandler.newFactory());
         Listeners listeners = new Listeners(config, boss, workers, scope);
         try {
+            // Before the banner: a supervisor may send SIGTERM as soon as it sees the port announced.
+            SignalHandlers.install(stopRequested::countDown);
             String label = banner();
             listeners.bind(new ServerInitializer(tls, routes, scope), label);
-            SignalHandlers.install(stopRequested::countDown);
             stopRequested.await();
             shutdown(listeners);
             return 0;
