@@ -93,9 +93,12 @@ install: $(JAR) completion
 	  else echo "make install: $(MANPAGE) is missing: no man page installed" >&2; fi
 	install -m 644 $(COMPLETION_BASH) $(DESTDIR)$(BASHCOMPDIR)/wsbridge
 	install -m 644 $(COMPLETION_ZSH) $(DESTDIR)$(ZSHCOMPDIR)/_wsbridge
+	@# The class-data sharing archive names the jar's path, so it is written where the jar will run; a staged
+	@# install (DESTDIR) would record the staging path, so packagers run src/main/sh/cds-archive after unpacking.
+	@if [ -z "$(DESTDIR)" ]; then bash src/main/sh/cds-archive $(DATADIR)/wsbridge/wsbridge.jar; fi
 
 # Removes exactly what install put there, and wsbridge's own directory; shared directories stay.
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/wsbridge $(DESTDIR)$(DATADIR)/wsbridge/wsbridge.jar \
+	rm -f $(DESTDIR)$(BINDIR)/wsbridge $(DESTDIR)$(DATADIR)/wsbridge/wsbridge.jar $(DESTDIR)$(DATADIR)/wsbridge/wsbridge.jsa \
 	  $(DESTDIR)$(MANDIR)/man1/wsbridge.1 $(DESTDIR)$(BASHCOMPDIR)/wsbridge $(DESTDIR)$(ZSHCOMPDIR)/_wsbridge
 	rmdir $(DESTDIR)$(DATADIR)/wsbridge 2>/dev/null || true
