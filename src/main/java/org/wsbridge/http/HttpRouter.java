@@ -53,13 +53,22 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             routes.bare().redirect(ctx, request, HttpResponseStatus.MOVED_PERMANENTLY, clean.get());
             return;
         }
-        if (routes.upgrader().isPresent() && isUpgrade(request.headers())) {
-            ScriptTarget target = routes.scripts().resolve(request.uri());
-            routes.upgrader().get().upgrade(ctx, request, target, scope, () -> leaveHttp(ctx));
+        String base = routes.basePath();
+        String routed = BasePath.strip(base, request.uri());
+        if (routed == null) {
+            scope.access("http", "NOT FOUND");
+            routes.plain().notFound(ctx, request);
             return;
         }
+        if (routes.upgrader().isPresent() && isUpgrade(request.headers())) {
+            ScriptTarget target = routes.scripts().resolve(routed);
+            routes.upgrader().get().upgrade(ctx, request, target == null ? null : target.under(base), scope,
+                    () -> leaveHttp(ctx));
+            return;
+        }
+        HttpRequest staged = routed.equals(request.uri()) ? request : BasePath.withUri(request, routed);
         for (HttpRoute stage : routes.stages()) {
-            if (stage.serve(ctx, request, scope)) {
+            if (stage.serve(ctx, staged, scope)) {
                 return;
             }
         }

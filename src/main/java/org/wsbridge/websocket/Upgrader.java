@@ -127,7 +127,7 @@ public final class Upgrader {
     private boolean start(ChannelHandlerContext ctx, HttpRequest request, ScriptTarget target, LogScope scope,
                           String origin, Runnable leaveHttp) {
         Channel channel = ctx.channel();
-        CgiRequest cgi = CgiRequests.describe(channel, request, target, config.secure());
+        CgiRequest cgi = CgiRequests.describe(channel, request, target, config.secure(), config.proxying());
         LogScope sessionScope = scope.with("id", cgi.uniqueId()).with("remote", cgi.remoteHost())
                 .with("command", target.displayCommand()).with("origin", origin);
         CgiEnvironment env = CgiEnvironment.forWebSocket(context.serverSoftware(), launch.passEnv(), cgi);
