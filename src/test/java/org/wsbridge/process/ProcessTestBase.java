@@ -79,7 +79,10 @@ abstract class ProcessTestBase {
         assertEquals(List.of(), childrenOfThisJvm(), "child processes left");
         java.util.Map<Integer, String> added = new java.util.TreeMap<>(fdTable());
         added.entrySet().removeAll(fdsBefore.entrySet());
-        assertTrue(fdTable().size() <= fdsBefore.size(), "descriptors opened and not closed: " + added);
+        // The JVM's container support reads cgroup files now and then on other threads: not ours to count.
+        added.values().removeIf(path -> path.startsWith("/sys/fs/cgroup/"));
+        assertTrue(added.isEmpty() || fdTable().size() <= fdsBefore.size(),
+                "descriptors opened and not closed: " + added);
         assertEquals(0, alloc.metric().usedDirectMemory(), "unreleased direct buffers");
     }
 
