@@ -83,13 +83,34 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             return false;
         }
         for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
-            for (String token : connection.split("[,\\s]+")) {
-                if (token.equalsIgnoreCase("upgrade")) {
-                    return true;
-                }
+            if (hasToken(connection, "upgrade")) {
+                return true;
             }
         }
         return false;
+    }
+
+    /** True when {@code list} (tokens separated by commas and/or white space) holds {@code token}, any case. */
+    private static boolean hasToken(String list, String token) {
+        int i = 0;
+        int n = list.length();
+        while (i < n) {
+            while (i < n && isSeparator(list.charAt(i))) {
+                i++;
+            }
+            int start = i;
+            while (i < n && !isSeparator(list.charAt(i))) {
+                i++;
+            }
+            if (i - start == token.length() && list.regionMatches(true, start, token, 0, token.length())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isSeparator(char c) {
+        return c == ',' || Character.isWhitespace(c);
     }
 
     private String url(HttpRequest request) {

@@ -23,6 +23,9 @@ public final class Log {
     private final OutputStream out;
     private final LogLevel threshold;
     private final Clock clock;
+    /** The last second formatted, and how: lines come many per second, the time changes once. */
+    private long formattedSecond = Long.MIN_VALUE;
+    private String formattedTime = "";
 
     public Log(OutputStream out, LogLevel threshold, Clock clock) {
         this.out = out;
@@ -50,7 +53,7 @@ public final class Log {
             return;
         }
         StringBuilder line = new StringBuilder(128);
-        line.append(ZonedDateTime.now(clock).format(TIME)).append(" | ");
+        line.append(time()).append(" | ");
         pad(line, level.name(), 6).append(" | ");
         pad(line, category, 10).append(" | ");
         line.append(pairs).append(" | ").append(message).append('\n');
@@ -63,6 +66,16 @@ public final class Log {
                 // Nowhere left to report it: a closed stdout must not take sessions down.
             }
         }
+    }
+
+    private synchronized String time() {
+        long second = clock.millis() / 1000;
+        if (second != formattedSecond) {
+            formattedTime = ZonedDateTime.ofInstant(java.time.Instant.ofEpochSecond(second), clock.getZone())
+                    .format(TIME);
+            formattedSecond = second;
+        }
+        return formattedTime;
     }
 
     private static StringBuilder pad(StringBuilder sb, String s, int width) {

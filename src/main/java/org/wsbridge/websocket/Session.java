@@ -425,6 +425,12 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
         child.terminate(settings.closeMs());
     }
 
+    /** {@code 1.234s}: the session's duration as the DISCONNECT line shows it. */
+    static String seconds(long ms) {
+        String frac = Long.toString(1000 + ms % 1000).substring(1);
+        return ms / 1000 + "." + frac + "s";
+    }
+
     private void logDisconnect() {
         if (!upgraded || disconnectLogged || channel.isActive() || exitStatus == null) {
             return;
@@ -432,7 +438,7 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
         disconnectLogged = true;
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
         scope.with("status", exitStatus.describe())
-                .with("duration", String.format(java.util.Locale.ROOT, "%d.%03ds", ms / 1000, ms % 1000))
+                .with("duration", seconds(ms))
                 .access("session", "DISCONNECT");
     }
 }
