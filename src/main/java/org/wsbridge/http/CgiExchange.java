@@ -24,7 +24,6 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -74,8 +73,7 @@ final class CgiExchange implements HttpRoute.Exchange, ChildHandler {
     private final ScriptTarget target;
     private final Settings settings;
     private final boolean head;
-    private final boolean hasBody;
-    private final ArrayDeque<HttpContent> early = new ArrayDeque<>();
+    private final CgiRequestBody body;
     private final CgiHeaderReader headerReader = new CgiHeaderReader();
     private final LineFramer stderrLines;
     private LogScope scope;
@@ -84,9 +82,6 @@ final class CgiExchange implements HttpRoute.Exchange, ChildHandler {
     private ChildProcess child;
     private ScheduledFuture<?> timeout;
     private boolean pausedForName;
-    private long bodyBytes;
-    private boolean bodyComplete;
-    private boolean closeStdinWhenDrained;
     private boolean bodyAllowed;
     private boolean keepAlive;
 
@@ -100,7 +95,7 @@ final class CgiExchange implements HttpRoute.Exchange, ChildHandler {
         this.scope = scope;
         this.settings = settings;
         this.head = HttpMethod.HEAD.equals(request.method());
-        this.hasBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+        this.body = new CgiRequestBody(channel, settings.limits().cgiMaxBody());
         this.stderrLines = new LineFramer(channel.alloc(), settings.limits().maxLineSize());
     }
 
@@ -140,10 +135,11 @@ final class CgiExchange implements HttpRoute.Exchange, ChildHandler {
             child = ChildProcess.start((IoEventLoop) channel.eventLoop(), settings.context().reaper(),
                     new SpawnRequest(target.argv(), env.toBytes(), Optional.of(script.getParent())), this,
                     channel.alloc(), scope);
-        } catch (SpawnException e) {
+        } catch (SpawnException | IllegalArgumentException e) {
             settings.context().forks().release();
             scope.error("process", "Could not launch CGI script " + script + " (" + e.getMessage() + ")");
-            boolean outOfDescriptors = e.errno() == Errno.EMFILE || e.errno() == Errno.ENFILE;
+            boolean outOfDescriptors = e instanceof SpawnException spawn
+                    && (spawn.errno() == Errno.EMFILE || spawn.errno() == Errno.ENFILE);
             fail(outOfDescriptors ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.INTERNAL_SERVER_ERROR);
             return;
         }
@@ -153,17 +149,14 @@ final class CgiExchange implements HttpRoute.Exchange, ChildHandler {
         child.exit().addListener(f -> processScope.debug("process", "Process exit: "
                 + ((ExitStatus) f.getNow()).describe()));
         state = State.HEADERS;
-        if (!hasBody) {
-            child.closeStdin();
-        } else if (HttpUtil.is100ContinueExpected(request)) {
+        boolean announced = HttpUtil.isTransferEncodingChunked(request) || length > 0;
+        if (announced && HttpUtil.is100ContinueExpected(request)) {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
                     Unpooled.EMPTY_BUFFER));
         }
-        HttpContent piece;
-        while (state != State.DONE && (piece = early.poll()) != null) {
-            content(piece);
-        }
-        if (pausedForName && state != State.DONE && child.stdinPending() == 0) {
+        if (!body.attach(child, announced)) {
+            bodyTooLarge();
+        } else if (pausedForName && !body.backedUp()) {
             channel.config().setAutoRead(true);
         }
     }
@@ -172,59 +165,30 @@ final class CgiExchange implements HttpRoute.Exchange, ChildHandler {
 
     @Override
     public void content(HttpContent piece) {
-        if (state == State.STARTING) {
-            early.add(piece);
-            return;
+        if (!body.add(piece)) {
+            bodyTooLarge();
         }
-        try {
-            if (state == State.DONE) {
-                return;
-            }
-            ByteBuf data = piece.content();
-            bodyBytes += data.readableBytes();
-            long max = settings.limits().cgiMaxBody();
-            if (max > 0 && bodyBytes > max) {
-                scope.error("http", "Request body over --cgimaxbody (" + max + " bytes): script ended");
-                if (state == State.HEADERS) {
-                    CgiHandler.refuseBody(ctx, request, settings.responses());
-                } else {
-                    channel.close();
-                }
-                end();
-                return;
-            }
-            if (data.isReadable()) {
-                child.writeStdin(data.retain());
-            }
-            if (piece instanceof LastHttpContent) {
-                bodyComplete = true;
-                if (child.stdinPending() > 0) {
-                    closeStdinWhenDrained = true;
-                } else {
-                    child.closeStdin();
-                }
-            } else if (child.stdinPending() > 0) {
-                channel.config().setAutoRead(false); // resumed by stdinDrained()
-            }
-        } finally {
-            piece.release();
+    }
+
+    private void bodyTooLarge() {
+        scope.error("http", "Request body over --cgimaxbody (" + settings.limits().cgiMaxBody()
+                + " bytes): script ended");
+        if (state == State.HEADERS) {
+            CgiHandler.refuseBody(ctx, request, settings.responses());
+        } else {
+            channel.close();
         }
+        end();
     }
 
     @Override
     public void stdinDrained() {
-        if (closeStdinWhenDrained) {
-            child.closeStdin();
-        } else if (state != State.DONE && !bodyComplete) {
-            channel.config().setAutoRead(true);
-        }
+        body.drained();
     }
 
     @Override
     public void stdinClosed() {
-        if (state != State.DONE && !bodyComplete) {
-            channel.config().setAutoRead(true); // the script reads no more: the rest of the body is dropped
-        }
+        body.stdinClosed();
     }
 
     // ---- stdout → response
@@ -312,7 +276,7 @@ final class CgiExchange implements HttpRoute.Exchange, ChildHandler {
         }
         ChannelFuture last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
         // A body the script did not wait for is not read to its end: the connection closes instead.
-        HttpResponses.closeUnlessKeepAlive(last, keepAlive && bodyComplete);
+        HttpResponses.closeUnlessKeepAlive(last, keepAlive && body.complete());
         end();
     }
 
@@ -361,7 +325,7 @@ final class CgiExchange implements HttpRoute.Exchange, ChildHandler {
     private void fail(HttpResponseStatus status) {
         FullHttpResponse response = HttpResponses.textResponse(request, status,
                 status.code() + " " + status.reasonPhrase());
-        if (!bodyComplete) {
+        if (!body.complete()) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         settings.responses().send(ctx, request, response);
@@ -401,10 +365,7 @@ final class CgiExchange implements HttpRoute.Exchange, ChildHandler {
         }
         settings.running().remove(this);
         headerReader.release();
-        HttpContent piece;
-        while ((piece = early.poll()) != null) {
-            piece.release();
-        }
+        body.drop();
         if (child != null) {
             child.resumeStdout(); // keep draining, so the script is never stuck writing to nobody
             child.terminate(settings.limits().closeMs());
