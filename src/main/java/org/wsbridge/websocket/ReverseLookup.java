@@ -8,12 +8,14 @@ import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * REMOTE_HOST for {@code --reverselookup}: the first name the system resolver gives for the client's address
@@ -31,26 +33,32 @@ public final class ReverseLookup {
     private static final int QUEUE = 1024;
 
     private final ThreadPoolExecutor pool;
+    private final Function<InetAddress, String> resolver;
 
-    private ReverseLookup(ThreadPoolExecutor pool) {
+    ReverseLookup(ThreadPoolExecutor pool, Function<InetAddress, String> resolver) {
         this.pool = pool;
+        this.resolver = resolver;
     }
 
     /** No lookups: REMOTE_HOST is the address. */
     public static ReverseLookup off() {
-        return new ReverseLookup(null);
+        return new ReverseLookup(null, ReverseLookup::systemName);
     }
 
-    /** Lookups on their own threads, started lazily. */
+    /** Lookups through the system resolver on their own threads, started lazily. */
     public static ReverseLookup on() {
+        return new ReverseLookup(pool(), ReverseLookup::systemName);
+    }
+
+    /** The fixed pool lookups block in: a bounded queue, daemon threads. */
+    static ThreadPoolExecutor pool() {
         AtomicInteger count = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(THREADS, THREADS, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(QUEUE), task -> {
+        return new ThreadPoolExecutor(THREADS, THREADS, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE),
+                task -> {
                     Thread thread = new Thread(task, "wsbridge-reverselookup-" + count.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
                 });
-        return new ReverseLookup(pool);
     }
 
     /**
@@ -60,9 +68,11 @@ public final class ReverseLookup {
      * @param fallback the REMOTE_ADDR already worked out for the peer
      */
     public Future<String> remoteHost(Channel channel, String fallback) {
-        EventLoop loop = channel.eventLoop();
-        if (pool == null || !(channel.remoteAddress() instanceof InetSocketAddress inet)
-                || inet.getAddress() == null) {
+        return remoteHost(channel.eventLoop(), channel.remoteAddress(), fallback);
+    }
+
+    Future<String> remoteHost(EventLoop loop, SocketAddress remote, String fallback) {
+        if (pool == null || !(remote instanceof InetSocketAddress inet) || inet.getAddress() == null) {
             return loop.newSucceededFuture(fallback);
         }
         InetAddress address = inet.getAddress();
@@ -74,7 +84,7 @@ public final class ReverseLookup {
                 if (answer.isDone()) {
                     return; // waited too long in the queue; nobody needs the answer now
                 }
-                String name = nameOf(address, fallback);
+                String name = qualified(resolver.apply(address), fallback);
                 try {
                     loop.execute(() -> answer.trySuccess(name));
                 } catch (RejectedExecutionException e) {
@@ -94,15 +104,18 @@ public final class ReverseLookup {
         }
     }
 
-    /** The resolver's first name for the address, as a fully qualified name with a trailing dot, or fallback. */
-    static String nameOf(InetAddress address, String fallback) {
-        String name;
+    /** The system resolver's first name for the address, or null when it has none. */
+    static String systemName(InetAddress address) {
         try {
             // A fresh InetAddress with no name attached, so the lookup really happens.
-            name = InetAddress.getByAddress(address.getAddress()).getHostName();
+            return InetAddress.getByAddress(address.getAddress()).getHostName();
         } catch (UnknownHostException | SecurityException e) {
-            return fallback;
+            return null;
         }
+    }
+
+    /** A name as Go's resolver gives it, fully qualified with a trailing dot; fallback for none. */
+    static String qualified(String name, String fallback) {
         if (name == null || name.isEmpty() || NetUtil.isValidIpV4Address(name) || NetUtil.isValidIpV6Address(name)) {
             return fallback; // the JDK answers with the address when there is no name
         }

@@ -42,7 +42,8 @@ import org.wsbridge.process.posix.Errno;
  * <p>Checks run in websocketd HEAD's order, so a request with several faults gets the same answer: fork limit
  * (429), {@code --dir} script (404), method (405), version (400), origin (403), key (400); then wsbridge's own:
  * file descriptors (503) and the spawn itself (500). The child is started <em>before</em> the 101 goes out, so a
- * program that cannot start is an HTTP error rather than an open-then-dropped WebSocket (SPEC §2).
+ * program that cannot start is an HTTP error rather than an open-then-dropped WebSocket (SPEC §2). With
+ * {@code --reverselookup} the spawn waits (off the event loop, the connection held) for REMOTE_HOST.
  */
 public final class Upgrader {
     private final Config config;
@@ -145,12 +146,12 @@ public final class Upgrader {
             }
         });
         name.addListener(f -> {
-            done.run();
             boolean started = channel.isActive()
                     && start(ctx, request, target, scope, origin, leaveHttp, cgi.withRemoteHost(name.getNow()));
             if (!started) {
                 context.forks().release();
             }
+            done.run();
         });
         return true;
     }
