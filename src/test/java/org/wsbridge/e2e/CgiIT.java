@@ -271,6 +271,17 @@ class CgiIT {
     }
 
     @Test
+    void aClientThatLeavesEndsItsScript() throws Exception {
+        try (Wsbridge server = Wsbridge.start("--cgidir=" + CGI)) {
+            try (RawHttpClient client = new RawHttpClient(server.port())) {
+                client.send("GET /hang.sh HTTP/1.1\r\nHost: h\r\n\r\n");
+                Poll.until(() -> server.descendants().size() >= 2, WsClient.TIMEOUT, () -> "hang.sh never started");
+            }
+            server.awaitNoChildren(Duration.ofSeconds(10)); // long before --cgitimeout's 60 s
+        }
+    }
+
+    @Test
     void shutdownEndsRunningScripts() throws Exception {
         try (Wsbridge server = Wsbridge.start("--cgidir=" + CGI);
              RawHttpClient client = new RawHttpClient(server.port())) {
