@@ -8,7 +8,7 @@ MVNFLAGS ?= -B -q
 JAR      := target/wsbridge.jar
 LAUNCHER := target/wsbridge
 
-.PHONY: all build run test check-tools clean bench install uninstall test-deps
+.PHONY: all build run test check-tools clean bench install uninstall completion test-deps
 
 all: build
 
@@ -29,5 +29,76 @@ test-deps:
 test: check-tools test-deps
 	$(MVN) -B verify
 
+# `make bench`: wsbridge against websocketd (when it is on the PATH) in one run; see bench/README.md.
+# The Node client's only dependency, `ws`, is installed from bench/package-lock.json into bench/node_modules.
+BENCH_OUT ?= target/bench
+BENCH_WSBRIDGE ?= $(LAUNCHER) --address=127.0.0.1 --port={port} {prog}
+BENCH_WEBSOCKETD ?= websocketd --address=127.0.0.1 --port={port} {prog}
+
+bench/node_modules/.package-lock.json: bench/package.json bench/package-lock.json
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { echo "make: 'node' and 'npm' are needed for the bench: install Node.js >= 18 (e.g. apt-get install nodejs npm)" >&2; exit 1; }
+	cd bench && npm ci --no-audit --no-fund
+
+bench: build bench/node_modules/.package-lock.json
+	@if command -v websocketd >/dev/null 2>&1; then \
+	  node bench/bench.mjs --out '$(BENCH_OUT)' --server '$(BENCH_WSBRIDGE)' --baseline '$(BENCH_WEBSOCKETD)'; \
+	else \
+	  echo "make bench: websocketd is not on the PATH (Debian: apt-get install websocketd): measuring wsbridge alone, no ratios"; \
+	  node bench/bench.mjs --out '$(BENCH_OUT)' --server '$(BENCH_WSBRIDGE)'; \
+	fi
+
 clean:
 	rm -rf target
+
+# ---- install, uninstall, completion ---------------------------------------------------------------------------
+# `make && sudo make install` (PREFIX=/usr/local by default); packagers add DESTDIR=<staging dir>. The launcher
+# finds the jar in ../share/wsbridge/ beside itself. Debian's zsh looks in /usr/share/zsh/vendor-completions:
+# a package for /usr sets ZSHCOMPDIR to that.
+BINDIR      ?= $(PREFIX)/bin
+DATADIR     ?= $(PREFIX)/share
+MANDIR      ?= $(DATADIR)/man
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR  ?= $(DATADIR)/zsh/site-functions
+
+MANPAGE         := man/wsbridge.1
+COMPLETION_BASH := target/completion/wsbridge.bash
+COMPLETION_ZSH  := target/completion/_wsbridge
+COMPLETION_SRC  := src/main/completion
+# picocli's AutoComplete exits 0 even when it fails unless told otherwise.
+AUTOCOMPLETE    := java -Dpicocli.autocomplete.systemExitOnError=true -cp $(JAR) picocli.AutoComplete
+
+# Built on demand only: `make install` as root after `make` must not rebuild (or need Maven) as root.
+$(JAR):
+	$(MAKE) build
+
+# Shell completion, generated from the picocli options of the command class, so it never drifts from them.
+completion: $(COMPLETION_BASH) $(COMPLETION_ZSH)
+
+$(COMPLETION_BASH): $(JAR) $(COMPLETION_SRC)/wsbridge.bash.tail
+	@mkdir -p $(@D)
+	$(AUTOCOMPLETE) --force --name=wsbridge --completionScript=$@.tmp org.wsbridge.cli.WsbridgeCommand
+	cat $(COMPLETION_SRC)/wsbridge.bash.tail >> $@.tmp
+	mv $@.tmp $@
+
+$(COMPLETION_ZSH): $(COMPLETION_BASH) $(COMPLETION_SRC)/_wsbridge.head $(COMPLETION_SRC)/_wsbridge.tail
+	cat $(COMPLETION_SRC)/_wsbridge.head $(COMPLETION_BASH) $(COMPLETION_SRC)/_wsbridge.tail > $@.tmp
+	mv $@.tmp $@
+
+install: $(JAR) completion
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/wsbridge $(DESTDIR)$(MANDIR)/man1 \
+	  $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 644 $(JAR) $(DESTDIR)$(DATADIR)/wsbridge/wsbridge.jar
+	install -m 755 $(LAUNCHER) $(DESTDIR)$(BINDIR)/wsbridge
+	@if [ -f $(MANPAGE) ]; then install -m 644 $(MANPAGE) $(DESTDIR)$(MANDIR)/man1/wsbridge.1; \
+	  else echo "make install: $(MANPAGE) is missing: no man page installed" >&2; fi
+	install -m 644 $(COMPLETION_BASH) $(DESTDIR)$(BASHCOMPDIR)/wsbridge
+	install -m 644 $(COMPLETION_ZSH) $(DESTDIR)$(ZSHCOMPDIR)/_wsbridge
+	@# The class-data sharing archive names the jar's path, so it is written where the jar will run; a staged
+	@# install (DESTDIR) would record the staging path, so packagers run src/main/sh/cds-archive after unpacking.
+	@if [ -z "$(DESTDIR)" ]; then bash src/main/sh/cds-archive $(DATADIR)/wsbridge/wsbridge.jar; fi
+
+# Removes exactly what install put there, and wsbridge's own directory; shared directories stay.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/wsbridge $(DESTDIR)$(DATADIR)/wsbridge/wsbridge.jar $(DESTDIR)$(DATADIR)/wsbridge/wsbridge.jsa \
+	  $(DESTDIR)$(MANDIR)/man1/wsbridge.1 $(DESTDIR)$(BASHCOMPDIR)/wsbridge $(DESTDIR)$(ZSHCOMPDIR)/_wsbridge
+	rmdir $(DESTDIR)$(DATADIR)/wsbridge 2>/dev/null || true

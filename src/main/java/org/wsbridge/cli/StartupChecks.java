@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.wsbridge.config.Cidr;
 import org.wsbridge.config.Config;
 import org.wsbridge.config.EnvVar;
 import org.wsbridge.config.HeaderRules;
@@ -17,6 +18,7 @@ import org.wsbridge.config.Limits;
 import org.wsbridge.config.Listen;
 import org.wsbridge.config.LogLevel;
 import org.wsbridge.config.OriginPolicy;
+import org.wsbridge.config.Proxying;
 import org.wsbridge.config.Tls;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
@@ -66,9 +68,31 @@ final class StartupChecks {
             throw new UsageError(WsbridgeCommand.EXIT_CONFLICT, false, "Invalid parameters: --devconsole cannot be"
                     + " used with " + (staticDir.isPresent() ? "--staticdir" : "--cgidir") + ". Pick one.");
         }
+        Proxying proxying = proxying();
         refuseNotYetSupported();
         return new Config(listen, tls, launch, passEnv, staticDir, cgiDir, options.devConsole, limits, origins,
-                headers, options.reverseLookup, logLevel);
+                headers, options.reverseLookup, logLevel, proxying);
+    }
+
+    private Proxying proxying() throws UsageError {
+        String base = given(options.basePath).orElse("");
+        if (!base.isEmpty()) {
+            if (!base.startsWith("/") || base.contains("//") || base.contains("?") || base.contains("#")
+                    || java.util.Arrays.asList(base.split("/")).stream().anyMatch(s -> s.equals(".") || s.equals(".."))) {
+                throw UsageError.invalid("--basepath: '" + base + "' is not a URL path prefix; use e.g. /ws");
+            }
+            base = base.replaceAll("/+$", "");
+        }
+        List<Cidr> trusted = new ArrayList<>();
+        for (String entry : given(options.trustProxy).map(s -> s.split(",")).orElse(new String[0])) {
+            try {
+                trusted.add(Cidr.parse(entry.trim()));
+            } catch (IllegalArgumentException e) {
+                throw UsageError.invalid("--trustproxy: " + e.getMessage() + "; use addresses or blocks like "
+                        + "127.0.0.1,10.0.0.0/8,::1");
+            }
+        }
+        return new Proxying(base, trusted);
     }
 
     private Listen listen() throws UsageError {

@@ -17,13 +17,15 @@ final class UsageText {
     static final int RUN = 300;
     static final int WEBSOCKET = 400;
     static final int HTTP = 500;
-    static final int OTHER = 600;
+    static final int PROXY = 600;
+    static final int OTHER = 700;
     static final Map<Integer, String> HEADINGS = Map.of(
             LISTEN, "Where to listen:",
             TLS, "TLS (https and wss):",
             RUN, "What each connection runs:",
             WEBSOCKET, "WebSocket connections:",
             HTTP, "Plain HTTP requests (not upgrades):",
+            PROXY, "Behind a reverse proxy:",
             OTHER, "Logging and information:");
 
     private static final int WIDTH = 80;

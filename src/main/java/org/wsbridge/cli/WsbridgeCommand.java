@@ -3,6 +3,7 @@ package org.wsbridge.cli;
 import static org.wsbridge.cli.UsageText.HTTP;
 import static org.wsbridge.cli.UsageText.LISTEN;
 import static org.wsbridge.cli.UsageText.OTHER;
+import static org.wsbridge.cli.UsageText.PROXY;
 import static org.wsbridge.cli.UsageText.RUN;
 import static org.wsbridge.cli.UsageText.TLS;
 import static org.wsbridge.cli.UsageText.WEBSOCKET;
@@ -179,6 +180,18 @@ public final class WsbridgeCommand {
     @Option(names = "--header-http", order = HTTP + 7, paramLabel = "'NAME: VALUE'", description = "Add this "
             + "header to plain HTTP responses, not to upgrades. Repeatable. Default: none.")
     List<String> headersHttp = new ArrayList<>();
+
+    // ---- Behind a reverse proxy
+    @Option(names = "--basepath", order = PROXY + 1, paramLabel = "PATH", description = "Serve under this URL "
+            + "prefix (e.g. /ws behind a proxy forwarding /ws/): it is stripped before routing and becomes the "
+            + "start of SCRIPT_NAME; other paths get 404. Default: none.")
+    String basePath;
+
+    @Option(names = "--trustproxy", order = PROXY + 2, paramLabel = "CIDRS", description = "Comma-separated "
+            + "addresses or CIDR blocks of reverse proxies whose X-Forwarded-For (or X-Real-IP) and "
+            + "X-Forwarded-Proto are believed: they set REMOTE_ADDR and HTTPS. Ignored from anyone else. "
+            + "Default: none.")
+    String trustProxy;
 
     // ---- Logging and information
     @Option(names = "--loglevel", order = OTHER + 1, paramLabel = "LEVEL", description = "Least severe log lines "

@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param headers       extra response headers ({@code --header}, {@code --header-ws}, {@code --header-http})
  * @param reverseLookup {@code --reverselookup}: REMOTE_HOST from reverse DNS
  * @param logLevel      the least severe level that is printed
+ * @param proxying      base path and trusted reverse proxies
  */
 public record Config(
         Listen listen,
@@ -35,7 +36,8 @@ public record Config(
         OriginPolicy origins,
         HeaderRules headers,
         boolean reverseLookup,
-        LogLevel logLevel) {
+        LogLevel logLevel,
+        Proxying proxying) {
 
     public Config {
         Objects.requireNonNull(listen, "listen");
@@ -48,6 +50,7 @@ public record Config(
         Objects.requireNonNull(origins, "origins");
         Objects.requireNonNull(headers, "headers");
         Objects.requireNonNull(logLevel, "logLevel");
+        Objects.requireNonNull(proxying, "proxying");
     }
 
     /** True when connections are served over TLS ({@code --ssl}). */

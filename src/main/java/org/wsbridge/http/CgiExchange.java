@@ -31,6 +31,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.wsbridge.config.EnvVar;
 import org.wsbridge.config.Limits;
+import org.wsbridge.config.Proxying;
 import org.wsbridge.config.LogLevel;
 import org.wsbridge.log.LogScope;
 import org.wsbridge.process.CgiEnvironment;
@@ -61,7 +62,7 @@ import org.wsbridge.websocket.UpgradeContext;
 final class CgiExchange implements HttpRoute.Exchange, ChildHandler {
     /** What every run shares. */
     record Settings(UpgradeContext context, List<EnvVar> passEnv, Limits limits, boolean secure,
-                    HttpResponses responses, Set<CgiExchange> running) {
+                    Proxying proxying, HttpResponses responses, Set<CgiExchange> running) {
     }
 
     private enum State { STARTING, HEADERS, BODY, DONE }
@@ -107,8 +108,8 @@ final class CgiExchange implements HttpRoute.Exchange, ChildHandler {
         if (limit > 0) {
             timeout = channel.eventLoop().schedule(this::timedOut, limit, TimeUnit.MILLISECONDS);
         }
-        CgiRequest cgi = CgiRequests.describe(channel, request, target, settings.secure());
-        Future<String> name = settings.context().names().remoteHost(channel, cgi.remoteAddr());
+        CgiRequest cgi = CgiRequests.describe(channel, clientView(), target, settings.secure(), settings.proxying());
+        Future<String> name = settings.context().names().remoteHost(channel.eventLoop(), cgi.remoteAddr());
         if (name.isDone()) {
             spawn(cgi.withRemoteHost(name.getNow()));
         } else {
@@ -116,6 +117,12 @@ final class CgiExchange implements HttpRoute.Exchange, ChildHandler {
             channel.config().setAutoRead(false); // the body waits in the socket until there is a stdin for it
             name.addListener(f -> spawn(cgi.withRemoteHost(name.getNow())));
         }
+    }
+
+    /** The request as the client sent it: with the {@code --basepath} the router took off (for REQUEST_URI). */
+    private HttpRequest clientView() {
+        String base = settings.proxying().basePath();
+        return base.isEmpty() ? request : BasePath.withUri(request, base + request.uri());
     }
 
     private void spawn(CgiRequest cgi) {

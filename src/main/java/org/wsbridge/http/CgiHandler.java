@@ -46,7 +46,7 @@ public final class CgiHandler implements HttpRoute {
             throws IOException {
         this.scripts = new PathResolver(cgiDir, List.of());
         this.settings = new CgiExchange.Settings(context, config.passEnv(), config.limits(), config.secure(),
-                responses, running);
+                config.proxying(), responses, running);
         this.context = context;
         this.responses = responses;
     }
@@ -86,7 +86,8 @@ public final class CgiHandler implements HttpRoute {
             return true;
         }
         ScriptTarget target = new ScriptTarget(List.of(script.file().toString().getBytes(StandardCharsets.UTF_8)),
-                script.file().toString(), script.scriptName(), script.pathInfo());
+                script.file().toString(), script.scriptName(), script.pathInfo())
+                .under(settings.proxying().basePath());
         new CgiExchange(ctx, request, script.file(), target, cgiScope, settings).start();
         return true;
     }

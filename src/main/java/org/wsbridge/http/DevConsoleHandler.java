@@ -21,16 +21,19 @@ public final class DevConsoleHandler implements HttpRoute {
     private final HttpResponses responses;
     private final Instant started;
     private final boolean tls;
+    private final String basePath;
 
     /**
      * @param responses {@link HttpResponses#forPlainHttp}
      * @param started   when the server started: the page's Last-Modified
      * @param tls       true with {@code --ssl}: the URL is then {@code wss://}
+     * @param basePath  {@code --basepath}, put back in front of the (stripped) request path; empty for none
      */
-    public DevConsoleHandler(HttpResponses responses, Instant started, boolean tls) {
+    public DevConsoleHandler(HttpResponses responses, Instant started, boolean tls, String basePath) {
         this.responses = responses;
         this.started = started;
         this.tls = tls;
+        this.basePath = basePath;
     }
 
     @Override
@@ -41,7 +44,7 @@ public final class DevConsoleHandler implements HttpRoute {
             response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED,
                     Unpooled.EMPTY_BUFFER);
         } else {
-            String url = (tls ? "wss://" : "ws://") + host(ctx, request) + request.uri();
+            String url = (tls ? "wss://" : "ws://") + host(ctx, request) + basePath + request.uri();
             response = HttpResponses.contentResponse(request, HttpResponseStatus.OK, DevConsolePage.render(url),
                     HttpResponses.TEXT_HTML);
             response.headers().set("Content-Security-Policy", DevConsolePage.CONTENT_SECURITY_POLICY);

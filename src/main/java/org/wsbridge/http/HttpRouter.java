@@ -69,6 +69,10 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             bodyOpen = !(msg instanceof LastHttpContent);
             try {
                 route(ctx, request);
+            } catch (RuntimeException e) {
+                // A bug or an input nobody foresaw: say so and close, rather than leave the client waiting forever.
+                routes.log().error("http", "Closing connection after an internal error while routing: " + e);
+                ctx.close();
             } finally {
                 ReferenceCountUtil.release(msg);
             }
@@ -149,13 +153,22 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             routes.bare().redirect(ctx, request, HttpResponseStatus.MOVED_PERMANENTLY, clean.get());
             return;
         }
-        if (routes.upgrader().isPresent() && isUpgrade(request.headers())) {
-            ScriptTarget target = routes.scripts().resolve(request.uri());
-            routes.upgrader().get().upgrade(ctx, request, target, scope, () -> leaveHttp(ctx));
+        String base = routes.basePath();
+        String routed = BasePath.strip(base, request.uri());
+        if (routed == null) {
+            scope.access("http", "NOT FOUND");
+            routes.plain().notFound(ctx, request);
             return;
         }
+        if (routes.upgrader().isPresent() && isUpgrade(request.headers())) {
+            ScriptTarget target = routes.scripts().resolve(routed);
+            routes.upgrader().get().upgrade(ctx, request, target == null ? null : target.under(base), scope,
+                    () -> leaveHttp(ctx));
+            return;
+        }
+        HttpRequest staged = routed.equals(request.uri()) ? request : BasePath.withUri(request, routed);
         for (HttpRoute stage : routes.stages()) {
-            if (stage.serve(ctx, request, scope)) {
+            if (stage.serve(ctx, staged, scope)) {
                 return;
             }
         }

@@ -33,8 +33,8 @@ import org.wsbridge.log.LogScope;
  *     websocketd HEAD), counted from the connection's start and, on a kept-alive connection, from the end of the
  *     previous response; otherwise the connection is closed. (So an idle kept-alive connection also closes after
  *     that time.)</li>
- * <li>A request line over 8 KiB gets 414, headers over 8 KiB or more than 100 header lines get 431, any other
- *     undecodable request 400: a plain-text body, {@code Connection: close}, then the connection is closed after
+ * <li>A request line over 8 KiB gets 414, headers over 8 KiB or more than 100 header lines get 431, a control
+ *     byte in the request target or any other undecodable request 400: a plain-text body, {@code Connection: close}, then the connection is closed after
  *     a short linger so the client reads the answer instead of a reset.</li>
  * </ul>
  * Once a 101 Switching Protocols passes through, it removes itself: WebSocket sessions have no such limits.
@@ -116,6 +116,11 @@ public final class RequestLimitsHandler extends ChannelDuplexHandler {
                         "more than " + MAX_HEADER_LINES + " header lines");
                 return;
             }
+            if (hasControlCharacter(request.uri())) {
+                ReferenceCountUtil.release(msg);
+                reject(ctx, HttpResponseStatus.BAD_REQUEST, "control character in the request target");
+                return;
+            }
             unanswered++;
         } else if (msg instanceof HttpContent content && content.decoderResult().isFailure()) {
             // A broken body (e.g. a bad chunk) after the headers were passed on: the request cannot complete.
@@ -193,6 +198,17 @@ public final class RequestLimitsHandler extends ChannelDuplexHandler {
         } else {
             ctx.close();
         }
+    }
+
+    /** As Go's URL parser: a raw control byte in the request target is a bad request (and kept out of the log). */
+    private static boolean hasControlCharacter(String uri) {
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c < 0x20 || c == 0x7F) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static HttpResponseStatus statusFor(Throwable cause) {

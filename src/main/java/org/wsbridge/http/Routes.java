@@ -17,9 +17,11 @@ import org.wsbridge.websocket.Upgrader;
  * @param plain      responses outside the upgrade path ({@code --header} and {@code --header-http} added)
  * @param bare       responses with no custom header (the clean-path 301)
  * @param secure     served over TLS
+ * @param basePath   {@code --basepath}: only paths below it are served, stripped of it; empty = none
  */
 public record Routes(LogScope log, Optional<Upgrader> upgrader, ScriptResolver scripts, List<HttpRoute> stages,
-                     HttpResponses plain, HttpResponses bare, boolean secure) {
+                     HttpResponses plain, HttpResponses bare, boolean secure,
+                     String basePath) {
     public Routes {
         stages = List.copyOf(stages);
     }

@@ -103,9 +103,10 @@ public final class Server {
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, EpollIoHandler.newFactory());
         Listeners listeners = new Listeners(config, boss, workers, scope);
         try {
+            // Before the banner: a supervisor may send SIGTERM as soon as it sees the port announced.
+            SignalHandlers.install(stopRequested::countDown);
             String label = banner();
             listeners.bind(new ServerInitializer(tls, routes, scope), label);
-            SignalHandlers.install(stopRequested::countDown);
             stopRequested.await();
             shutdown(listeners);
             return 0;
@@ -130,7 +131,7 @@ public final class Server {
         HttpResponses plain = HttpResponses.forPlainHttp(config.headers(), Clock.systemUTC());
         List<HttpRoute> stages = new ArrayList<>();
         if (config.devConsole()) {
-            stages.add(new DevConsoleHandler(plain, Instant.now(), config.secure()));
+            stages.add(new DevConsoleHandler(plain, Instant.now(), config.secure(), config.proxying().basePath()));
         }
         if (config.cgiDir().isPresent()) {
             cgi = Optional.of(new CgiHandler(config.cgiDir().get(), config, context, plain));
@@ -142,7 +143,7 @@ public final class Server {
             stages.add(new StaticFileHandler(config.staticDir().get(), neverServe, plain));
         }
         return new Routes(scope, upgrader, scripts, stages, plain, HttpResponses.bare(Clock.systemUTC()),
-                config.secure());
+                config.secure(), config.proxying().basePath());
     }
 
     /** Logs what is served, as websocketd's banner does; returns the label of each listener's line. */

@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.NetUtil;
 import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.security.SecureRandom;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.wsbridge.config.Proxying;
 import org.wsbridge.process.CgiRequest;
 
 /** Reads the CGI view of a request (addresses, Host, path, query) off a Netty channel and request. */
@@ -22,7 +24,8 @@ public final class CgiRequests {
     }
 
     /** The CGI facts of one request that runs {@code target}. */
-    public static CgiRequest describe(Channel channel, HttpRequest request, ScriptTarget target, boolean secure) {
+    public static CgiRequest describe(Channel channel, HttpRequest request, ScriptTarget target, boolean secure,
+                                      Proxying proxying) {
         String uri = request.uri();
         int q = uri.indexOf('?');
         String rawPath = q < 0 ? uri : uri.substring(0, q);
@@ -33,7 +36,12 @@ public final class CgiRequests {
         String remotePort = "";
         SocketAddress remote = channel.remoteAddress();
         if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            remoteAddr = NetUtil.toAddressString(inet.getAddress());
+            InetAddress client = inet.getAddress();
+            if (proxying.trusts(client)) {
+                client = ForwardedFor.client(request.headers(), proxying).orElse(client);
+                secure |= "https".equalsIgnoreCase(request.headers().get("X-Forwarded-Proto", "").trim());
+            }
+            remoteAddr = NetUtil.toAddressString(client);
             remotePort = Integer.toString(inet.getPort());
         }
         List<Map.Entry<String, String>> headers = new ArrayList<>(request.headers().size());

@@ -30,31 +30,45 @@ public final class LineFramer {
     /** Emits every complete line of {@code chunk} (after what is pending); keeps the incomplete rest. */
     public void feed(ByteBuf chunk, Sink sink) {
         ByteBuf in = chunk;
-        if (pending != null) {
+        int scanFrom = chunk.readerIndex();
+        boolean wasPending = pending != null;
+        if (wasPending) {
+            // Only the new bytes can hold a newline: scanning the whole pending line again would make one long
+            // line cost time quadratic in its length.
+            scanFrom = pending.writerIndex();
             pending.writeBytes(chunk);
             chunk.release();
             in = pending;
             pending = null;
         }
+        boolean keep = false;
         try {
             int nl;
-            while ((nl = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n')) >= 0) {
+            while ((nl = in.indexOf(scanFrom, in.writerIndex(), (byte) '\n')) >= 0) {
                 int end = nl;
                 if (end > in.readerIndex() && in.getByte(end - 1) == '\r') {
                     end--;
                 }
                 emitBounded(in, end - in.readerIndex(), sink);
                 in.readerIndex(nl + 1);
+                scanFrom = nl + 1;
             }
             while (in.readableBytes() > maxLineSize) {
                 emitPiece(in, sink);
             }
             if (in.isReadable()) {
-                pending = alloc.directBuffer(Math.max(in.readableBytes() * 2, 256));
-                pending.writeBytes(in);
+                if (wasPending && in.readerIndex() == 0) {
+                    pending = in; // still one unfinished line: keep growing it in place
+                    keep = true;
+                } else {
+                    pending = alloc.directBuffer(Math.max(in.readableBytes() * 2, 256));
+                    pending.writeBytes(in);
+                }
             }
         } finally {
-            in.release();
+            if (!keep) {
+                in.release();
+            }
         }
     }
 

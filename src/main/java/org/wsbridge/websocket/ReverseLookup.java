@@ -1,14 +1,11 @@
 package org.wsbridge.websocket;
 
-import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -62,20 +59,20 @@ public final class ReverseLookup {
     }
 
     /**
-     * REMOTE_HOST for the channel's peer, completed on the channel's event loop: already complete when lookups
-     * are off or the peer has no IP address (a Unix socket: {@code fallback}).
+     * REMOTE_HOST for a client, completed on {@code loop}: already complete when lookups are off or REMOTE_ADDR is
+     * not an IP address (a Unix socket).
      *
-     * @param fallback the REMOTE_ADDR already worked out for the peer
+     * @param remoteAddr REMOTE_ADDR as worked out for the request (the peer, or a trusted proxy's client)
      */
-    public Future<String> remoteHost(Channel channel, String fallback) {
-        return remoteHost(channel.eventLoop(), channel.remoteAddress(), fallback);
+    public Future<String> remoteHost(EventLoop loop, String remoteAddr) {
+        InetAddress address = pool == null ? null : NetUtil.createInetAddressFromIpAddressString(remoteAddr);
+        if (address == null) {
+            return loop.newSucceededFuture(remoteAddr);
+        }
+        return lookUp(loop, address, remoteAddr);
     }
 
-    Future<String> remoteHost(EventLoop loop, SocketAddress remote, String fallback) {
-        if (pool == null || !(remote instanceof InetSocketAddress inet) || inet.getAddress() == null) {
-            return loop.newSucceededFuture(fallback);
-        }
-        InetAddress address = inet.getAddress();
+    private Future<String> lookUp(EventLoop loop, InetAddress address, String fallback) {
         Promise<String> answer = loop.newPromise();
         ScheduledFuture<?> limit = loop.schedule(() -> answer.trySuccess(fallback), LIMIT_MS, TimeUnit.MILLISECONDS);
         answer.addListener(f -> limit.cancel(false));

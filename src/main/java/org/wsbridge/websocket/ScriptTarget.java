@@ -16,6 +16,15 @@ public record ScriptTarget(List<byte[]> argv, String displayCommand, String scri
         argv = List.copyOf(argv);
     }
 
+    /** The same target served under {@code --basepath}: SCRIPT_NAME starts with the base path. */
+    public ScriptTarget under(String basePath) {
+        if (basePath.isEmpty()) {
+            return this;
+        }
+        return new ScriptTarget(argv, displayCommand, scriptName.equals("/") ? basePath : basePath + scriptName,
+                pathInfo);
+    }
+
     /** The single-COMMAND target: every path runs the same command, PATH_INFO is the whole decoded path. */
     public static ScriptTarget command(List<String> command, String decodedPath) {
         List<byte[]> argv = command.stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toList();

@@ -50,6 +50,7 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
     private LogScope scope;
     private final LineFramer stdoutLines;
     private final LineFramer stderrLines;
+    private final OutboundFrames frames;
     private final long startNanos = System.nanoTime();
 
     private ChildProcess child;
@@ -74,6 +75,7 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
         this.scope = scope;
         this.stdoutLines = new LineFramer(channel.alloc(), settings.maxLineSize());
         this.stderrLines = new LineFramer(channel.alloc(), settings.maxLineSize());
+        this.frames = new OutboundFrames(channel.alloc());
     }
 
     /**
@@ -217,7 +219,7 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
             return;
         }
         if (settings.binary()) {
-            channel.write(new BinaryWebSocketFrame(chunk), channel.voidPromise());
+            frames.add(OutboundFrames.OPCODE_BINARY, chunk);
         } else {
             stdoutLines.feed(chunk, line -> sendLine("stdout", line));
         }
@@ -243,7 +245,7 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
         if (settings.passStderr()) {
             text = Json.streamLine(stream, text);
         }
-        channel.write(new TextWebSocketFrame(text), channel.voidPromise());
+        frames.add(OutboundFrames.OPCODE_TEXT, text);
     }
 
     private void logStderr(ByteBuf line) {
@@ -254,8 +256,12 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
         }
     }
 
+    /** Writes what this read produced as one buffer; stops reading output while the client is behind. */
     private void flushOutput() {
-        channel.flush();
+        ByteBuf out = frames.take();
+        if (out != null) {
+            channel.writeAndFlush(out, channel.voidPromise());
+        }
         if (!channel.isWritable()) {
             child.pauseStdout();
             if (settings.passStderr()) {
@@ -284,7 +290,7 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
         stdoutEof = true;
         if (!clientGone) {
             stdoutLines.finish(line -> sendLine("stdout", line));
-            channel.flush();
+            flushOutput();
         }
         outputMaybeDone();
     }
@@ -295,7 +301,7 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
         if (settings.passStderr()) {
             if (!clientGone) {
                 stderrLines.finish(line -> sendLine("stderr", line));
-                channel.flush();
+                flushOutput();
             }
         } else {
             stderrLines.finish(this::logStderr);
@@ -411,6 +417,7 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
             stdinBatch = null;
         }
         stdoutLines.discard();
+        frames.discard();
         if (settings.passStderr()) {
             stderrLines.discard();
         }

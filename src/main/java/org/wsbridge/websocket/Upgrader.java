@@ -2,6 +2,7 @@ package org.wsbridge.websocket;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.IoEventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -9,6 +10,7 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -40,10 +42,10 @@ import org.wsbridge.process.posix.Errno;
  * Turns an upgrade request into a running {@link Session}, or rejects it with a status and a clean body.
  *
  * <p>Checks run in websocketd HEAD's order, so a request with several faults gets the same answer: fork limit
- * (429), {@code --dir} script (404), method (405), version (400), origin (403), key (400); then wsbridge's own:
- * file descriptors (503) and the spawn itself (500). The child is started <em>before</em> the 101 goes out, so a
- * program that cannot start is an HTTP error rather than an open-then-dropped WebSocket (SPEC §2). With
- * {@code --reverselookup} the spawn waits (off the event loop, the connection held) for REMOTE_HOST.
+ * (429), {@code --dir} script (404), method (405), Connection (400), version (400), origin (403), key (400); then
+ * wsbridge's own: file descriptors (503) and the spawn itself (500). The child is started <em>before</em> the 101
+ * goes out, so a program that cannot start is an HTTP error rather than an open-then-dropped WebSocket (SPEC §2).
+ * With {@code --reverselookup} the spawn waits (off the event loop, the connection held) for REMOTE_HOST.
  */
 public final class Upgrader {
     private final Config config;
@@ -92,6 +94,11 @@ public final class Upgrader {
                     h -> h.set(HttpHeaderNames.ALLOW, "GET"));
         }
         HttpHeaders headers = request.headers();
+        // The router's upgrade test is websocketd's (an "upgrade" word anywhere); the handshake needs a list token.
+        if (!headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
+            return refuse(ctx, request, scope, HttpResponseStatus.BAD_REQUEST,
+                    "400 Bad Request: no 'upgrade' token in the Connection header", h -> { });
+        }
         if (!"13".equals(headers.get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
             return refuse(ctx, request, scope, HttpResponseStatus.BAD_REQUEST,
                     "400 Bad Request: unsupported Sec-WebSocket-Version (this server speaks 13)",
@@ -100,8 +107,9 @@ public final class Upgrader {
         OriginCheck.Verdict origin = context.origins().check(headers.get(HttpHeaderNames.ORIGIN),
                 headers.get(HttpHeaderNames.HOST), config.secure());
         if (!origin.allowed()) {
-            scope.with("origin", origin.origin()).access("session", origin.reason());
-            return refuse(ctx, request, scope, HttpResponseStatus.FORBIDDEN,
+            LogScope refused = scope.with("origin", origin.origin()); // both lines name it, as in websocketd
+            refused.access("session", origin.reason());
+            return refuse(ctx, request, refused, HttpResponseStatus.FORBIDDEN,
                     "403 Forbidden: origin not allowed", h -> { });
         }
         if (!validKey(headers.get(HttpHeaderNames.SEC_WEBSOCKET_KEY))) {
@@ -126,8 +134,8 @@ public final class Upgrader {
     private boolean whenNamed(ChannelHandlerContext ctx, HttpRequest request, ScriptTarget target, LogScope scope,
                               String origin, Runnable leaveHttp) {
         Channel channel = ctx.channel();
-        CgiRequest cgi = CgiRequests.describe(channel, request, target, config.secure());
-        Future<String> name = context.names().remoteHost(channel, cgi.remoteAddr());
+        CgiRequest cgi = CgiRequests.describe(channel, request, target, config.secure(), config.proxying());
+        Future<String> name = context.names().remoteHost(channel.eventLoop(), cgi.remoteAddr());
         if (name.isDone()) {
             return start(ctx, request, target, scope, origin, leaveHttp, cgi.withRemoteHost(name.getNow()));
         }
@@ -165,12 +173,19 @@ public final class Upgrader {
         if (sessionScope.enabled(LogLevel.DEBUG)) {
             env.asMap().forEach((k, v) -> sessionScope.debug("env", "Std. variable: " + k + "=" + v));
         }
+        SpawnRequest spawn;
+        try {
+            spawn = new SpawnRequest(target.argv(), env.toBytes(), Optional.empty());
+        } catch (IllegalArgumentException e) {
+            // A NUL byte, e.g. %00 in the path (PATH_INFO): a C string cannot carry it to the program.
+            return refuse(ctx, request, scope, HttpResponseStatus.BAD_REQUEST,
+                    "400 Bad Request: the request cannot be passed to the program (" + e.getMessage() + ")", h -> { });
+        }
         Session session = new Session(channel, settings, sessionScope);
         ChildProcess child;
         try {
-            child = ChildProcess.start((IoEventLoop) channel.eventLoop(), context.reaper(),
-                    new SpawnRequest(target.argv(), env.toBytes(), Optional.empty()), session, channel.alloc(),
-                    sessionScope);
+            child = ChildProcess.start((IoEventLoop) channel.eventLoop(), context.reaper(), spawn, session,
+                    channel.alloc(), sessionScope);
         } catch (SpawnException e) {
             sessionScope.error("process", "Could not launch process " + target.displayCommand() + " ("
                     + e.getMessage() + ")");
@@ -200,7 +215,14 @@ public final class Upgrader {
         HttpHeaders extra = new DefaultHttpHeaders();
         config.headers().all().forEach(h -> extra.add(h.name(), h.value()));
         config.headers().ws().forEach(h -> extra.add(h.name(), h.value()));
-        handshaker.handshake(channel, full, extra, channel.newPromise()).addListener(f -> {
+        ChannelFuture written;
+        try {
+            written = handshaker.handshake(channel, full, extra, channel.newPromise());
+        } catch (RuntimeException e) {
+            // A check of Netty's that the ones above missed: the child is running, so end it like a failed write.
+            written = channel.newFailedFuture(e);
+        }
+        written.addListener(f -> {
             if (!f.isSuccess()) {
                 session.scope().access("session", "Unable to Upgrade: " + f.cause().getMessage());
                 session.abort();

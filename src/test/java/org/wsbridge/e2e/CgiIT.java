@@ -69,6 +69,22 @@ class CgiIT {
     }
 
     @Test
+    void behindAProxyWithABasePath() throws Exception {
+        try (Wsbridge server = Wsbridge.start("--cgidir=" + CGI, "--basepath=/app", "--trustproxy=127.0.0.1")) {
+            RawHttpClient.Reply reply = RawHttpClient.call(server.port(), "GET", "/app/sub/env.sh/x?q=1",
+                    "X-Forwarded-For: 203.0.113.9", "X-Forwarded-Proto: https");
+            assertEquals(200, reply.status());
+            Map<String, String> env = RawHttpClient.variables(reply);
+            assertEquals("/app/sub/env.sh", env.get("SCRIPT_NAME"));
+            assertEquals("/x", env.get("PATH_INFO"));
+            assertEquals("/app/sub/env.sh/x?q=1", env.get("REQUEST_URI"));
+            assertEquals("203.0.113.9", env.get("REMOTE_ADDR"));
+            assertEquals("on", env.get("HTTPS"));
+            assertEquals(404, RawHttpClient.call(server.port(), "GET", "/sub/env.sh").status());
+        }
+    }
+
+    @Test
     void bodiesReachAPythonScriptWithAnyMethodOnAKeptAliveConnection() throws Exception {
         try (Wsbridge server = Wsbridge.start("--cgidir=" + CGI);
              RawHttpClient client = new RawHttpClient(server.port())) {

@@ -1,6 +1,7 @@
 package org.wsbridge.e2e;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -37,6 +38,26 @@ public final class ProcTree {
                     todo.push(child.pid());
                 }
             }
+        }
+        return out;
+    }
+
+    /** Every live process whose command line contains {@code text}, e.g. a temporary directory it was given. */
+    public static Set<Pid> commandLineContains(String text) {
+        Set<Pid> out = new HashSet<>();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
+                try {
+                    String cmdline = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8);
+                    if (cmdline.contains(text)) {
+                        stat(Long.parseLong(p.getFileName().toString())).ifPresent(s -> out.add(s.pid));
+                    }
+                } catch (IOException e) {
+                    // it exited meanwhile
+                }
+            });
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
         }
         return out;
     }

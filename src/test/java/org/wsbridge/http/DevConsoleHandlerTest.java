@@ -27,7 +27,7 @@ class DevConsoleHandlerTest {
         HttpResponses responses = HttpResponses.forPlainHttp(
                 new HeaderRules(List.of(new Header("X-All", "1")), List.of(new Header("X-Ws", "w")), List.of()),
                 Clock.systemUTC());
-        server = TestHttpServer.routes(null, new DevConsoleHandler(responses, STARTED, false));
+        server = TestHttpServer.routes(null, new DevConsoleHandler(responses, STARTED, false, ""));
     }
 
     @AfterAll
@@ -65,7 +65,7 @@ class DevConsoleHandlerTest {
     @Test
     void theTlsConsoleUsesWss() throws Exception {
         try (TestHttpServer tls = TestHttpServer.routes(null,
-                new DevConsoleHandler(HttpResponses.bare(Clock.systemUTC()), STARTED, true))) {
+                new DevConsoleHandler(HttpResponses.bare(Clock.systemUTC()), STARTED, true, ""))) {
             String response = RawHttp.exchange(tls.port(), "GET /x HTTP/1.1\r\nHost: h:1\r\nConnection: close\r\n\r\n");
             assertTrue(RawHttp.body(response).contains("value=\"wss://h:1/x\""));
         }

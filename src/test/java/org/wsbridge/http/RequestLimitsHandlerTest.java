@@ -120,6 +120,16 @@ class RequestLimitsHandlerTest {
     }
 
     @Test
+    void aControlByteInTheRequestTargetGets400() throws IOException {
+        for (String target : new String[] {"/a\u0000b", "/\u0001", "/x?q=\u007f"}) {
+            String response = exchange("GET " + target + " HTTP/1.1\r\nHost: h\r\n\r\n");
+            assertEquals(400, RawHttp.status(response), response);
+        }
+        assertEquals(200, RawHttp.status(exchange("GET /a%00b HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")),
+                "percent-encoded is for the route to judge");
+    }
+
+    @Test
     void aSlowlorisClientIsCutBeforeItFinishesItsHeaders() throws Exception {
         String request = "GET / HTTP/1.1\r\nHost: h\r\nX-Slow: " + "z".repeat(100) + "\r\n\r\n";
         AtomicInteger sent = new AtomicInteger();

@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.EventLoop;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.Future;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -33,14 +31,10 @@ class ReverseLookupTest {
         loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    private static InetSocketAddress peer() throws Exception {
-        return new InetSocketAddress(InetAddress.getByName("192.0.2.7"), 40000);
-    }
-
     @Test
     void theNameArrivesOnTheLoopFullyQualified() throws Exception {
         ReverseLookup lookup = new ReverseLookup(pool, address -> "host.example");
-        Future<String> name = lookup.remoteHost(loop, peer(), "192.0.2.7");
+        Future<String> name = lookup.remoteHost(loop, "192.0.2.7");
         AtomicBoolean onLoop = new AtomicBoolean();
         CountDownLatch notified = new CountDownLatch(1);
         name.addListener(f -> {
@@ -54,10 +48,10 @@ class ReverseLookupTest {
 
     @Test
     void noNameOrAnAddressForANameIsTheAddress() throws Exception {
-        assertEquals("192.0.2.7", new ReverseLookup(pool, address -> null).remoteHost(loop, peer(), "192.0.2.7")
+        assertEquals("192.0.2.7", new ReverseLookup(pool, address -> null).remoteHost(loop, "192.0.2.7")
                 .get(5, TimeUnit.SECONDS));
         assertEquals("192.0.2.7", new ReverseLookup(pool, address -> "192.0.2.7")
-                .remoteHost(loop, peer(), "192.0.2.7").get(5, TimeUnit.SECONDS));
+                .remoteHost(loop, "192.0.2.7").get(5, TimeUnit.SECONDS));
         assertEquals("already.dotted.", ReverseLookup.qualified("already.dotted.", "x"));
     }
 
@@ -71,20 +65,15 @@ class ReverseLookupTest {
             }
             return "too.late";
         });
-        Future<String> name = lookup.remoteHost(loop, peer(), "192.0.2.7");
+        Future<String> name = lookup.remoteHost(loop, "192.0.2.7");
         assertEquals("192.0.2.7", name.get(ReverseLookup.LIMIT_MS + 5000, TimeUnit.MILLISECONDS));
     }
 
     @Test
-    void offOrWithoutAnIpTheAnswerIsImmediate() throws Exception {
-        assertEquals("192.0.2.7", ReverseLookup.off().remoteHost(loop, peer(), "192.0.2.7").getNow());
-        EmbeddedChannel unix = new EmbeddedChannel();
-        try {
-            Future<String> name = new ReverseLookup(pool, address -> "never").remoteHost(unix, "unix-socket");
-            assertEquals("unix-socket", name.getNow());
-        } finally {
-            unix.finishAndReleaseAll();
-        }
+    void offOrWithoutAnIpTheAnswerIsImmediate() {
+        assertEquals("192.0.2.7", ReverseLookup.off().remoteHost(loop, "192.0.2.7").getNow());
+        assertEquals("unix-socket", new ReverseLookup(pool, address -> "never").remoteHost(loop, "unix-socket")
+                .getNow());
     }
 
     @Test

@@ -39,6 +39,7 @@ public final class LibC {
     static final int PR_GET_CHILD_SUBREAPER = 37;
 
     static {
+        JnaSettings.apply();
         Native.register(Platform.C_LIBRARY_NAME);
     }
 

@@ -27,6 +27,7 @@ public final class Signals {
     };
 
     static {
+        JnaSettings.apply();
         Native.register(Platform.C_LIBRARY_NAME);
     }
 

@@ -33,6 +33,7 @@ public final class Spawn {
     private static final Optional<Function> ADD_CHDIR = optionalFunction("posix_spawn_file_actions_addchdir_np");
 
     static {
+        JnaSettings.apply();
         Native.register(Platform.C_LIBRARY_NAME);
     }
 

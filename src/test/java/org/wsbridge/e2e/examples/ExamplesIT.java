@@ -1,0 +1,190 @@
+package org.wsbridge.e2e.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.wsbridge.deploy.ExternalCommand;
+import org.wsbridge.e2e.Wsbridge;
+import org.wsbridge.e2e.WsClient;
+
+/** Every program in examples/ runs through wsbridge and does what examples/README.md says it does. */
+class ExamplesIT {
+    private static final Duration GONE = Duration.ofSeconds(5);
+
+    static String example(String relative) {
+        return Wsbridge.basedir().resolve("examples").resolve(relative).toString();
+    }
+
+    /** Skips the test, naming what is missing, when the example's interpreter is not installed. */
+    static void assumeInstalled(String interpreter, String example) {
+        assumeTrue(ExternalCommand.find(interpreter).isPresent(),
+                interpreter + " is not installed: skipping " + example);
+    }
+
+    /**
+     * Skips while wsbridge still refuses {@code option} as "not supported yet" (the CLI does that for features
+     * that have not landed). The probe asks for a port that is taken, so a wsbridge that accepts the option
+     * stops at once with "address already in use" instead of serving.
+     */
+    static void assumeSupported(String option) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Wsbridge.Result probe = Wsbridge.runToExit(List.of("--address=127.0.0.1", "--port=" + taken.getLocalPort(),
+                    option, "cat"), Duration.ofSeconds(20));
+            assumeFalse(probe.stderr().contains("not supported yet"), probe.stderr().strip());
+        }
+    }
+
+    /** Reads dump-env.sh's NAME=VALUE lines up to its close, which must be the 1000 of a program exiting 0. */
+    static Map<String, String> dumpedEnvironment(WsClient connection) {
+        Map<String, String> env = new HashMap<>();
+        try (WsClient ws = connection) {
+            WsClient.Event e;
+            while ((e = ws.next()) instanceof WsClient.Text t) {
+                int eq = t.text().indexOf('=');
+                env.put(t.text().substring(0, eq), t.text().substring(eq + 1));
+            }
+            assertEquals(1000, assertInstanceOf(WsClient.Closed.class, e, "the end of the list").code());
+        }
+        return env;
+    }
+
+    static Stream<Arguments> greeters() {
+        return Stream.of(
+                Arguments.of("bash", List.of(example("bash/greeter.sh"))),
+                Arguments.of("python3", List.of(example("python/greeter.py"))),
+                Arguments.of("perl", List.of(example("perl/greeter.pl"))),
+                Arguments.of("node", List.of(example("nodejs/greeter.js"))),
+                Arguments.of("ruby", List.of(example("ruby/greeter.rb"))),
+                Arguments.of("java", List.of("java", example("java/Greeter.java"))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("greeters")
+    void greeterAnswersEachLineAtOnceAndEndsWithTheClient(String interpreter, List<String> command) throws Exception {
+        assumeInstalled(interpreter, String.join(" ", command));
+        try (Wsbridge server = Wsbridge.start(command.toArray(String[]::new))) {
+            try (WsClient ws = WsClient.connect(server.ws("/"))) {
+                // One answer per message, before the next is sent: the example flushes every line.
+                ws.send("World");
+                assertEquals("Hello World!", ws.nextText());
+                ws.send("Wörld ✓");
+                assertEquals("Hello Wörld ✓!", ws.nextText());
+                ws.send("");
+                assertEquals("Hello !", ws.nextText());
+                ws.sendClose(1000, "bye");
+                assertEquals(1000, ws.nextClose().code());
+            }
+            server.awaitNoChildren(GONE);
+        }
+    }
+
+    @Test
+    void countSendsOneToTenThenClosesNormally() throws Exception {
+        try (Wsbridge server = Wsbridge.start(example("bash/count.sh"));
+             WsClient ws = WsClient.connect(server.ws("/"))) {
+            for (int i = 1; i <= 10; i++) {
+                assertEquals(Integer.toString(i), ws.nextText());
+            }
+            assertEquals(1000, ws.nextClose().code());
+        }
+    }
+
+    @Test
+    void dumpEnvShowsTheConnectionsEnvironment() throws Exception {
+        try (Wsbridge server = Wsbridge.start(example("bash/dump-env.sh"))) {
+            Map<String, String> env = dumpedEnvironment(WsClient.connect(server.ws("/some/path?a=1"),
+                    Map.of("X-Example", "yes")));
+            assertEquals("/some/path", env.get("PATH_INFO"));
+            assertEquals("a=1", env.get("QUERY_STRING"));
+            assertEquals("127.0.0.1", env.get("REMOTE_ADDR"));
+            assertEquals("CGI/1.1", env.get("GATEWAY_INTERFACE"));
+            assertEquals("yes", env.get("HTTP_X_EXAMPLE"));
+            assertEquals("<unset>", env.get("HTTPS"));
+            assertTrue(env.get("SERVER_SOFTWARE").startsWith("wsbridge/"), env.get("SERVER_SOFTWARE"));
+        }
+    }
+
+    @Test
+    void chatRelaysEveryLineToEveryoneAndLeavesNoTailBehind(@TempDir Path room) throws Exception {
+        try (Wsbridge server = Wsbridge.start(Map.of("CHAT_DIR", room.toString()), "--passenv=PATH,CHAT_DIR",
+                example("bash/chat.sh"))) {
+            try (WsClient alice = WsClient.connect(server.ws("/"))) {
+                alice.nextText();                                   // the welcome
+                alice.send("alice");
+                assertEquals("* alice joined", alice.nextText());   // alice's tail is running from here on
+                try (WsClient bob = WsClient.connect(server.ws("/"))) {
+                    bob.nextText();
+                    bob.send("bob");
+                    assertEquals("* bob joined", bob.nextText());
+                    assertEquals("* bob joined", alice.nextText());
+                    bob.send("hi everyone");
+                    assertEquals("bob: hi everyone", bob.nextText());
+                    assertEquals("bob: hi everyone", alice.nextText());
+                    alice.send("hi bob");
+                    assertEquals("alice: hi bob", alice.nextText());
+                    assertEquals("alice: hi bob", bob.nextText());
+                    assertTrue(server.descendants().stream().anyMatch(p -> p.command().equals("tail")),
+                            "each client has its background tail: " + server.descendants());
+                    bob.sendClose(1000, "bye");
+                    assertEquals(1000, bob.nextClose().code());
+                }
+                assertEquals("* bob left", alice.nextText());
+                alice.sendClose(1000, "bye");
+                assertEquals(1000, alice.nextClose().code());
+            }
+            // wsbridge ended each connection's whole process group: the scripts and their background tails.
+            server.awaitNoChildren(GONE);
+        }
+    }
+
+    @Test
+    void cgiScriptAnswersPlainHttp() throws Exception {
+        assumeSupported("--cgidir=" + example("cgi-bin"));
+        try (Wsbridge server = Wsbridge.start("--cgidir=" + example("cgi-bin"), example("bash/greeter.sh"))) {
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> hello = http.send(HttpRequest.newBuilder(
+                    server.http("/hello.sh?name=W%C3%B6rld+and+all")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, hello.statusCode(), hello.body());
+            assertEquals("text/plain; charset=utf-8", hello.headers().firstValue("Content-Type").orElse(""));
+            assertEquals("Hello Wörld and all!\n", hello.body());
+            HttpResponse<String> nobody = http.send(HttpRequest.newBuilder(server.http("/hello.sh")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, nobody.statusCode(), nobody.body());
+        }
+    }
+
+    @Test
+    void echoPageIsServedBesideTheEchoItTalksTo() throws Exception {
+        assumeSupported("--staticdir=" + example("html"));
+        try (Wsbridge server = Wsbridge.start("--staticdir=" + example("html"), "cat")) {
+            HttpResponse<String> page = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(server.http("/echo.html")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, page.statusCode());
+            assertTrue(page.body().contains("new WebSocket(url)"), page.body());
+            // The endpoint the page connects to when served this way: ws://<same host and port>/.
+            try (WsClient ws = WsClient.connect(server.ws("/"))) {
+                ws.send("echo me");
+                assertEquals("echo me", ws.nextText());
+            }
+        }
+    }
+}
