@@ -56,6 +56,7 @@ final class StartupChecks {
             throw UsageError.invalid("please only specify one of --binary and --passstderr");
         }
         Optional<Launch> launch = launch();
+        List<EnvVar> passEnv = invocation.passEnv(options.passEnv);
         Optional<Path> cgiDir = servedDirectory("--cgidir", options.cgiDir, "CGI");
         Optional<Path> staticDir = servedDirectory("--staticdir", options.staticDir, "static");
         Limits limits = limits();
@@ -69,8 +70,8 @@ final class StartupChecks {
         }
         Proxying proxying = proxying();
         refuseNotYetSupported();
-        return new Config(listen, tls, launch, staticDir, cgiDir, options.devConsole, limits, origins, headers,
-                options.reverseLookup, logLevel, proxying);
+        return new Config(listen, tls, launch, passEnv, staticDir, cgiDir, options.devConsole, limits, origins,
+                headers, options.reverseLookup, logLevel, proxying);
     }
 
     private Proxying proxying() throws UsageError {
@@ -146,11 +147,10 @@ final class StartupChecks {
         if (!options.command.isEmpty() && dir.isPresent()) {
             throw UsageError.withUsage("ambiguous: provided COMMAND and --dir argument, please only specify one");
         }
-        List<EnvVar> passEnv = invocation.passEnv(options.passEnv);
         if (!options.command.isEmpty()) {
             List<String> command = new ArrayList<>(options.command);
             command.set(0, new CommandLookup(invocation).resolve(command.get(0)));
-            return Optional.of(new Launch(command, Optional.empty(), passEnv, options.binary, options.passStderr));
+            return Optional.of(new Launch(command, Optional.empty(), options.binary, options.passStderr));
         }
         if (dir.isPresent()) {
             Path scriptDir = absolute("--dir", dir.get());
@@ -160,8 +160,7 @@ final class StartupChecks {
             if (!Files.isDirectory(scriptDir)) {
                 throw UsageError.withUsage("did you mean to specify COMMAND instead of --dir '" + dir.get() + "'?");
             }
-            return Optional.of(new Launch(List.of(), Optional.of(scriptDir), passEnv, options.binary,
-                    options.passStderr));
+            return Optional.of(new Launch(List.of(), Optional.of(scriptDir), options.binary, options.passStderr));
         }
         return Optional.empty();
     }
@@ -184,12 +183,16 @@ final class StartupChecks {
             throw UsageError.invalid("--maxframesize: " + options.maxFrameSize + " is negative; use a size in bytes,"
                     + " or 0 for no limit");
         }
+        if (options.cgiMaxBody < 0) {
+            throw UsageError.invalid("--cgimaxbody: " + options.cgiMaxBody + " is negative; use a size in bytes, or"
+                    + " 0 for no limit");
+        }
         if (options.maxLineSize < 1 || options.maxLineSize > Integer.MAX_VALUE) {
             throw UsageError.invalid("--maxlinesize: " + options.maxLineSize + " is out of range; use a size in"
                     + " bytes from 1 to " + Integer.MAX_VALUE);
         }
         return new Limits(Math.max(options.maxForks, 0), options.maxFrameSize, (int) options.maxLineSize,
-                options.closeMs, options.pingMs, options.cgiTimeoutMs);
+                options.closeMs, options.pingMs, options.cgiTimeoutMs, options.cgiMaxBody);
     }
 
     private static List<Header> headers(String option, List<String> values) throws UsageError {

@@ -43,8 +43,7 @@ public final class WsbridgeCommand {
     public static final int EXIT_CONFLICT = 4;
 
     /** Options that are parsed and checked but refused until their feature lands. Remove names as they do. */
-    static final Set<String> NOT_YET_SUPPORTED = Set.of(
-            "--cgidir", "--reverselookup");
+    static final Set<String> NOT_YET_SUPPORTED = Set.of();
 
     // ---- Where to listen
     @Option(names = "--port", order = LISTEN + 1, paramLabel = "PORT", description = "TCP port to listen on; 0 "
@@ -147,7 +146,7 @@ public final class WsbridgeCommand {
     List<String> headersWs = new ArrayList<>();
 
     @Option(names = "--reverselookup", order = WEBSOCKET + 7, description = "Set REMOTE_HOST to the client's name "
-            + "from reverse DNS instead of its address. Default: off.")
+            + "from reverse DNS (/etc/hosts first, at most 2 s) instead of its address. Default: off.")
     boolean reverseLookup;
 
     // ---- Plain HTTP requests
@@ -156,7 +155,8 @@ public final class WsbridgeCommand {
     String staticDir;
 
     @Option(names = "--cgidir", order = HTTP + 2, paramLabel = "DIR", description = "Run the CGI/1.1 scripts in "
-            + "DIR for plain HTTP requests (before --staticdir is looked at). Default: none.")
+            + "DIR for plain HTTP requests (before --staticdir is looked at): /a/s.cgi/x runs DIR/a/s.cgi. Default: "
+            + "none.")
     String cgiDir;
 
     @Option(names = "--cgitimeout", order = HTTP + 3, paramLabel = "MS", converter = GoFlagSyntax.Unsigned.class,
@@ -164,16 +164,20 @@ public final class WsbridgeCommand {
             + "${DEFAULT-VALUE}.")
     long cgiTimeoutMs = Limits.DEFAULT_CGI_TIMEOUT_MS;
 
-    @Option(names = "--devconsole", order = HTTP + 4, description = "Answer plain HTTP requests with a page for "
+    @Option(names = "--cgimaxbody", order = HTTP + 4, paramLabel = "BYTES", description = "Largest request body "
+            + "passed to a CGI script; a larger one gets HTTP 413. 0: no limit. Default: ${DEFAULT-VALUE} (10 MiB).")
+    long cgiMaxBody = Limits.DEFAULT_CGI_MAX_BODY;
+
+    @Option(names = "--devconsole", order = HTTP + 5, description = "Answer plain HTTP requests with a page for "
             + "trying the WebSocket endpoint interactively in a browser. Not with --staticdir or --cgidir. "
             + "Default: off.")
     boolean devConsole;
 
-    @Option(names = "--header", order = HTTP + 5, paramLabel = "'NAME: VALUE'", description = "Add this header to "
+    @Option(names = "--header", order = HTTP + 6, paramLabel = "'NAME: VALUE'", description = "Add this header to "
             + "upgrade (101) responses and to every plain HTTP response. Repeatable. Default: none.")
     List<String> headers = new ArrayList<>();
 
-    @Option(names = "--header-http", order = HTTP + 6, paramLabel = "'NAME: VALUE'", description = "Add this "
+    @Option(names = "--header-http", order = HTTP + 7, paramLabel = "'NAME: VALUE'", description = "Add this "
             + "header to plain HTTP responses, not to upgrades. Repeatable. Default: none.")
     List<String> headersHttp = new ArrayList<>();
 

@@ -1,6 +1,7 @@
 package org.wsbridge.config;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -10,6 +11,9 @@ import java.util.Optional;
  * @param listen        where to accept connections
  * @param tls           certificate material when serving https/wss ({@code --ssl}), else empty
  * @param launch        what to run for each WebSocket connection; empty when only static/CGI files are served
+ * @param passEnv       the {@code --passenv} variables with the values wsbridge saw at startup, in order, for
+ *                      WebSocket programs and CGI scripts alike; unset or empty variables are already left out
+ *                      and CR/LF already replaced
  * @param staticDir     {@code --staticdir}, absolute
  * @param cgiDir        {@code --cgidir}, absolute
  * @param devConsole    {@code --devconsole}
@@ -24,6 +28,7 @@ public record Config(
         Listen listen,
         Optional<Tls> tls,
         Optional<Launch> launch,
+        List<EnvVar> passEnv,
         Optional<Path> staticDir,
         Optional<Path> cgiDir,
         boolean devConsole,
@@ -38,6 +43,7 @@ public record Config(
         Objects.requireNonNull(listen, "listen");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(launch, "launch");
+        passEnv = List.copyOf(passEnv);
         Objects.requireNonNull(staticDir, "staticDir");
         Objects.requireNonNull(cgiDir, "cgiDir");
         Objects.requireNonNull(limits, "limits");

@@ -9,16 +9,12 @@ import java.util.Optional;
  *
  * @param command    COMMAND resolved against PATH at startup, followed by its arguments; empty in {@code --dir} mode
  * @param scriptDir  {@code --dir}, absolute; empty in COMMAND mode
- * @param passEnv    the {@code --passenv} variables with the values wsbridge saw at startup, in order; unset or
- *                   empty variables are already left out and CR/LF already replaced
  * @param binary     {@code --binary}
  * @param passStderr {@code --passstderr}
  */
-public record Launch(List<String> command, Optional<Path> scriptDir, List<EnvVar> passEnv, boolean binary,
-                     boolean passStderr) {
+public record Launch(List<String> command, Optional<Path> scriptDir, boolean binary, boolean passStderr) {
     public Launch {
         command = List.copyOf(command);
-        passEnv = List.copyOf(passEnv);
         if (command.isEmpty() == scriptDir.isEmpty()) {
             throw new IllegalArgumentException("exactly one of COMMAND and --dir");
         }

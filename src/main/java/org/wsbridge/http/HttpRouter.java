@@ -7,8 +7,10 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
 import java.util.Optional;
 import org.wsbridge.log.LogScope;
 import org.wsbridge.websocket.ScriptTarget;
@@ -17,18 +19,54 @@ import org.wsbridge.websocket.Upgrader;
 /**
  * Sends each request where websocketd would: a path with {@code .}/{@code ..} segments or {@code //} gets a 301
  * to the clean path; then a WebSocket upgrade (when there is a program to run), the dev console, CGI, static
- * files, and last a 404 (see {@link HttpRoute}). One router per connection; it leaves the pipeline when the connection upgrades.
+ * files, and last a 404 (see {@link HttpRoute}). One router per connection; it leaves the pipeline when the
+ * connection upgrades.
+ *
+ * <p>While a stage's {@link HttpRoute.Exchange} is open, the rest of the request's body goes to it, and whatever
+ * arrives after the body (a pipelined request) is held, with reading paused, until the exchange is done.
  */
 public final class HttpRouter extends ChannelInboundHandlerAdapter {
     private final Routes routes;
+    private final ArrayDeque<Object> held = new ArrayDeque<>();
+    private HttpRoute.Exchange exchange;
+    private boolean bodyOpen;
+    private boolean replayScheduled;
 
     public HttpRouter(Routes routes) {
         this.routes = routes;
     }
 
+    /**
+     * Called by a stage inside {@link HttpRoute#serve} (with the context it was given) to answer later: until the
+     * returned action runs, the request's body goes to {@code exchange} and later requests wait.
+     *
+     * @return what the stage runs, on the event loop, once its response is complete (running it again does nothing)
+     */
+    public static Runnable claim(ChannelHandlerContext ctx, HttpRoute.Exchange exchange) {
+        if (!(ctx.handler() instanceof HttpRouter router)) {
+            throw new IllegalStateException("only a stage called by the HTTP router can claim a request");
+        }
+        if (router.exchange != null) {
+            throw new IllegalStateException("the request is already claimed");
+        }
+        router.exchange = exchange;
+        return () -> router.finished(ctx, exchange);
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        boolean bodyOfClaimed = exchange != null && bodyOpen && msg instanceof HttpContent;
+        if (!held.isEmpty() || (exchange != null && !bodyOfClaimed)) {
+            held.add(msg);
+            ctx.channel().config().setAutoRead(false);
+            return;
+        }
+        dispatch(ctx, msg);
+    }
+
+    private void dispatch(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest request) {
+            bodyOpen = !(msg instanceof LastHttpContent);
             try {
                 route(ctx, request);
             } catch (RuntimeException e) {
@@ -39,9 +77,71 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
                 ReferenceCountUtil.release(msg);
             }
         } else if (msg instanceof HttpContent content) {
-            // Bodies of requests answered without reading them (404, static, upgrade) are dropped.
-            content.release();
+            if (content instanceof LastHttpContent) {
+                bodyOpen = false;
+            }
+            if (exchange != null) {
+                exchange.content(content);
+            } else {
+                content.release(); // bodies of requests answered without reading them (404, static, upgrade)
+            }
         } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void finished(ChannelHandlerContext ctx, HttpRoute.Exchange finished) {
+        if (exchange != finished) {
+            return;
+        }
+        exchange = null;
+        if (held.isEmpty()) {
+            ctx.channel().config().setAutoRead(true); // the exchange may have paused it for its stdin
+        } else if (!replayScheduled) {
+            // Not from inside the exchange's own callback: route the held requests in a task of their own.
+            replayScheduled = true;
+            ctx.executor().execute(() -> replay(ctx));
+        }
+    }
+
+    private void replay(ChannelHandlerContext ctx) {
+        replayScheduled = false;
+        // Stop at the next claimed request, but hand it the body pieces held behind it.
+        while (!held.isEmpty() && (exchange == null || bodyOpen && held.peek() instanceof HttpContent)) {
+            dispatch(ctx, held.poll());
+        }
+        if (held.isEmpty()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.writabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        HttpRoute.Exchange open = exchange;
+        exchange = null;
+        releaseHeld();
+        if (open != null) {
+            open.connectionClosed();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releaseHeld();
+    }
+
+    private void releaseHeld() {
+        Object msg;
+        while ((msg = held.poll()) != null) {
             ReferenceCountUtil.release(msg);
         }
     }

@@ -11,6 +11,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The one safe mapping from a URL path to a file below a root directory. A path resolves only when its real path
@@ -23,6 +24,7 @@ import java.util.List;
  * directories, which an attacker would need write access inside the root to swap.
  */
 public final class PathResolver {
+    private final Path givenRoot;
     private final Path root;
     private final List<Path> excluded;
 
@@ -33,6 +35,7 @@ public final class PathResolver {
      * @throws IOException when the root does not exist or cannot be read
      */
     public PathResolver(Path root, Collection<Path> excluded) throws IOException {
+        this.givenRoot = root.toAbsolutePath().normalize();
         this.root = root.toRealPath();
         List<Path> real = new ArrayList<>();
         for (Path path : excluded) {
@@ -55,6 +58,46 @@ public final class PathResolver {
         static Resolution of(Kind kind) {
             return new Resolution(kind, null, null);
         }
+    }
+
+    /**
+     * A script named by the first segments of a URL path ({@code --cgidir}).
+     *
+     * @param file     the script's path below the root as given (symbolic links kept, as Go's CGI runs it), for
+     *                 argv, SCRIPT_FILENAME and the working directory; its real path was checked
+     * @param segments how many leading segments named it; the rest of the URL path is PATH_INFO
+     */
+    public record Script(Path file, int segments) {
+    }
+
+    /**
+     * Walks decoded, cleaned path segments below the root: directories are entered and the first regular file is
+     * the script (RFC 3875: what follows becomes PATH_INFO). Each step is checked as {@link #resolvePath} checks
+     * a path, so nothing whose real path leaves the root or enters an excluded subtree is ever returned.
+     *
+     * @return empty when a segment is missing, the walk ends on a directory, or a step is refused
+     */
+    public Optional<Script> findScript(List<String> segments) {
+        Path candidate = givenRoot;
+        for (int i = 0; i < segments.size(); i++) {
+            String segment = segments.get(i);
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..") || segment.indexOf('\0') >= 0) {
+                return Optional.empty();
+            }
+            try {
+                candidate = candidate.resolve(segment);
+            } catch (InvalidPathException e) {
+                return Optional.empty();
+            }
+            Kind kind = resolvePath(candidate).kind();
+            if (kind == Kind.FILE) {
+                return Optional.of(new Script(candidate, i + 1));
+            }
+            if (kind != Kind.DIRECTORY) {
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
     }
 
     /** @param urlPath decoded, cleaned and rooted ({@code /}, {@code /a/b.txt}, {@code /dir/}) */

@@ -191,7 +191,7 @@ public final class RequestLimitsHandler extends ChannelDuplexHandler {
      * response before the client reads it: so send FIN first, discard what still arrives, and close a little later
      * (or as soon as the client closes).
      */
-    private static void lingerThenClose(ChannelHandlerContext ctx) {
+    static void lingerThenClose(ChannelHandlerContext ctx) {
         if (ctx.channel() instanceof DuplexChannel duplex && duplex.isActive()) {
             duplex.shutdownOutput().addListener(shut ->
                     ctx.executor().schedule(() -> ctx.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS));

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.wsbridge.config.EnvVar;
 
 /**
@@ -14,6 +15,9 @@ import org.wsbridge.config.EnvVar;
  * same name, as with Go's exec.
  */
 public final class CgiEnvironment {
+    /** The PATH Go's CGI handler sets when the configured variables have none. */
+    static final String GO_DEFAULT_PATH = "/bin:/usr/bin:/usr/ucb:/usr/bsd:/usr/local/bin";
+
     private final LinkedHashMap<String, String> vars = new LinkedHashMap<>();
 
     private CgiEnvironment() {
@@ -50,11 +54,49 @@ public final class CgiEnvironment {
     }
 
     /**
-     * Adds one HTTP_* variable per header name: {@code X-Custom-Test} → {@code HTTP_X_CUSTOM_TEST}, repeated headers
-     * joined with {@code separator}, CR/LF turned into spaces, values trimmed. {@code Proxy} is never exported (the
-     * "httpoxy" hole: HTTP_PROXY would redirect the child's HTTP clients).
+     * The environment of a {@code --cgidir} script: Go's {@code net/http/cgi} list (RFC 3875), with
+     * SERVER_SOFTWARE and the {@code --passenv} variables as websocketd adds them; PATH falls back to Go's
+     * default when {@code --passenv} has none. HTTP_HOST is exported and cookies are joined with {@code "; "}.
+     *
+     * @param scriptFilename the script's file system path
+     * @param contentLength  CONTENT_LENGTH, when the request announced a body length above 0
+     * @param contentType    CONTENT_TYPE, when the request has a Content-Type
      */
-    void putHeaders(List<Map.Entry<String, String>> headers, String separator, boolean includeHost) {
+    public static CgiEnvironment forCgi(String serverSoftware, List<EnvVar> passEnv, CgiRequest request,
+                                        String scriptFilename, Optional<String> contentLength,
+                                        Optional<String> contentType) {
+        CgiEnvironment env = new CgiEnvironment();
+        env.put("SERVER_SOFTWARE", serverSoftware);
+        env.put("PATH", GO_DEFAULT_PATH);
+        passEnv.forEach(v -> env.put(v.name(), v.value()));
+        env.put("SERVER_PROTOCOL", request.protocol());
+        env.put("GATEWAY_INTERFACE", "CGI/1.1");
+        env.put("REQUEST_METHOD", request.method());
+        env.put("QUERY_STRING", request.query());
+        env.put("REQUEST_URI", request.requestUri());
+        env.put("SCRIPT_NAME", request.scriptName());
+        env.put("PATH_INFO", request.pathInfo());
+        env.put("SCRIPT_FILENAME", scriptFilename);
+        env.put("SERVER_NAME", request.serverName());
+        env.put("SERVER_PORT", request.serverPort());
+        env.put("REMOTE_ADDR", request.remoteAddr());
+        env.put("REMOTE_HOST", request.remoteHost());
+        env.put("REMOTE_PORT", request.remotePort());
+        if (request.https()) {
+            env.put("HTTPS", "on");
+        }
+        env.putHeaders(request.headers(), "; ", true);
+        contentLength.ifPresent(v -> env.put("CONTENT_LENGTH", v));
+        contentType.ifPresent(v -> env.put("CONTENT_TYPE", v));
+        return env;
+    }
+
+    /**
+     * Adds one HTTP_* variable per header name: {@code X-Custom-Test} → {@code HTTP_X_CUSTOM_TEST}, repeated headers
+     * joined with {@code ", "} (cookies with {@code cookieSeparator}), CR/LF turned into spaces, values trimmed.
+     * {@code Proxy} is never exported (the "httpoxy" hole: HTTP_PROXY would redirect the child's HTTP clients).
+     */
+    void putHeaders(List<Map.Entry<String, String>> headers, String cookieSeparator, boolean includeHost) {
         LinkedHashMap<String, String> joined = new LinkedHashMap<>();
         for (Map.Entry<String, String> header : headers) {
             String name = header.getKey();
@@ -63,6 +105,7 @@ public final class CgiEnvironment {
             }
             String key = "HTTP_" + name.toUpperCase(Locale.ROOT).replace('-', '_');
             String value = header.getValue().replace('\r', ' ').replace('\n', ' ').trim();
+            String separator = key.equals("HTTP_COOKIE") ? cookieSeparator : ", ";
             joined.merge(key, value, (a, b) -> a + separator + b);
         }
         joined.forEach(this::put);

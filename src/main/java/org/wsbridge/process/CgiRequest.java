@@ -15,8 +15,10 @@ import java.util.Optional;
  * @param requestUri    path and query exactly as sent
  * @param path          the percent-decoded URL path
  * @param query         the raw query, without {@code ?}; empty if none
- * @param scriptName    {@code /} for a single COMMAND; the URL prefix naming the script in {@code --dir} mode
- * @param pathInfo      the decoded path (single COMMAND) or what follows the script ({@code --dir})
+ * @param scriptName    {@code /} for a single COMMAND; the URL prefix naming the script ({@code --dir},
+ *                      {@code --cgidir})
+ * @param pathInfo      the decoded path (single COMMAND) or what follows the script ({@code --dir},
+ *                      {@code --cgidir})
  * @param headers       request headers in arrival order (name as sent, value as sent)
  * @param remoteAddr    client IP, or {@code unix-socket}
  * @param remoteHost    REMOTE_HOST: the IP, or its reverse-DNS name with {@code --reverselookup}
@@ -32,6 +34,12 @@ public record CgiRequest(String method, String protocol, String requestUri, Stri
                          String serverPort, boolean https, String uniqueId) {
     public CgiRequest {
         headers = List.copyOf(headers);
+    }
+
+    /** The same request with REMOTE_HOST set to a name found by reverse lookup. */
+    public CgiRequest withRemoteHost(String name) {
+        return new CgiRequest(method, protocol, requestUri, path, query, scriptName, pathInfo, headers, remoteAddr,
+                name, remotePort, serverName, serverPort, https, uniqueId);
     }
 
     /** The value of the first header with this name (case-insensitive). */

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.wsbridge.config.Config;
+import org.wsbridge.http.CgiHandler;
 import org.wsbridge.http.DevConsoleHandler;
 import org.wsbridge.http.HttpResponses;
 import org.wsbridge.http.HttpRoute;
@@ -33,6 +34,7 @@ import org.wsbridge.process.NativeStartup;
 import org.wsbridge.process.Reaper;
 import org.wsbridge.process.posix.PosixException;
 import org.wsbridge.websocket.OriginCheck;
+import org.wsbridge.websocket.ReverseLookup;
 import org.wsbridge.websocket.ScriptResolver;
 import org.wsbridge.websocket.Session;
 import org.wsbridge.websocket.UpgradeContext;
@@ -40,7 +42,8 @@ import org.wsbridge.websocket.Upgrader;
 
 /**
  * A running wsbridge: binds every listener, serves until SIGTERM or SIGINT, then shuts down gracefully (every
- * session closed with 1001, every child ended through the termination ladder) and returns the exit status.
+ * session closed with 1001, every running CGI script's connection dropped, every child ended through the
+ * termination ladder) and returns the exit status.
  */
 public final class Server {
     /** Exit status when a listener cannot be bound, as websocketd. */
@@ -53,12 +56,15 @@ public final class Server {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final ChannelGroup sessions = new DefaultChannelGroup("sessions", GlobalEventExecutor.INSTANCE);
     private final ForkLimiter forks;
+    private final ReverseLookup names;
+    private Optional<CgiHandler> cgi = Optional.empty();
 
     public Server(Config config, String version) {
         this.config = config;
         this.version = version;
         this.scope = Log.toStdout(config.logLevel()).root();
         this.forks = new ForkLimiter(config.limits().maxForks());
+        this.names = config.reverseLookup() ? ReverseLookup.on() : ReverseLookup.off();
     }
 
     /** Serves until asked to stop; returns the process exit status. */
@@ -88,7 +94,7 @@ public final class Server {
         Reaper reaper = Reaper.start(scope);
         try {
             routes = routes(new UpgradeContext(forks, fds, reaper, sessions, new OriginCheck(config.origins()),
-                    "wsbridge/" + version));
+                    "wsbridge/" + version, names));
         } catch (IOException e) {
             scope.fatal("server", e.getMessage());
             return EXIT_INVALID;
@@ -115,6 +121,7 @@ public final class Server {
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             boss.terminationFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
             workers.terminationFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            names.shutdown();
         }
     }
 
@@ -125,6 +132,10 @@ public final class Server {
         List<HttpRoute> stages = new ArrayList<>();
         if (config.devConsole()) {
             stages.add(new DevConsoleHandler(plain, Instant.now(), config.secure(), config.proxying().basePath()));
+        }
+        if (config.cgiDir().isPresent()) {
+            cgi = Optional.of(new CgiHandler(config.cgiDir().get(), config, context, plain));
+            stages.add(cgi.get());
         }
         if (config.staticDir().isPresent()) {
             // A cgidir inside the staticdir must never be served as source.
@@ -160,6 +171,7 @@ public final class Server {
     private void shutdown(Listeners listeners) {
         scope.info("server", "Shutting down: closing " + sessions.size() + " session(s)");
         listeners.close();
+        cgi.ifPresent(CgiHandler::shutdown);
         for (Channel ch : sessions) {
             ch.eventLoop().execute(() -> {
                 Session session = ch.pipeline().get(Session.class);

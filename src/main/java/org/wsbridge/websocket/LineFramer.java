@@ -11,9 +11,9 @@ import io.netty.buffer.ByteBufAllocator;
  * <p>Not thread-safe: one framer per stream, used on its session's event loop. {@link #feed} takes ownership of
  * the chunk; every line handed to the {@link Sink} is owned by the sink.
  */
-final class LineFramer {
+public final class LineFramer {
     /** Receives the lines of one stream. */
-    interface Sink {
+    public interface Sink {
         /** One line without its terminator; the sink owns (and must release) the buffer. */
         void line(ByteBuf line);
     }
@@ -22,13 +22,13 @@ final class LineFramer {
     private final int maxLineSize;
     private ByteBuf pending; // the start of a line whose end has not arrived yet
 
-    LineFramer(ByteBufAllocator alloc, int maxLineSize) {
+    public LineFramer(ByteBufAllocator alloc, int maxLineSize) {
         this.alloc = alloc;
         this.maxLineSize = maxLineSize;
     }
 
     /** Emits every complete line of {@code chunk} (after what is pending); keeps the incomplete rest. */
-    void feed(ByteBuf chunk, Sink sink) {
+    public void feed(ByteBuf chunk, Sink sink) {
         ByteBuf in = chunk;
         int scanFrom = chunk.readerIndex();
         boolean wasPending = pending != null;
@@ -73,7 +73,7 @@ final class LineFramer {
     }
 
     /** The stream ended: emits what is pending as a final line. */
-    void finish(Sink sink) {
+    public void finish(Sink sink) {
         if (pending == null) {
             return;
         }
@@ -92,7 +92,7 @@ final class LineFramer {
     }
 
     /** Drops anything pending (the session is gone). */
-    void discard() {
+    public void discard() {
         if (pending != null) {
             pending.release();
             pending = null;

@@ -6,7 +6,7 @@ import org.wsbridge.process.ForkLimiter;
 import org.wsbridge.process.Reaper;
 
 /**
- * The server-wide things every upgrade needs, shared by all connections.
+ * The server-wide things every upgrade (and every CGI run) needs, shared by all connections.
  *
  * @param forks          the {@code --maxforks} counter
  * @param fds            whether there are descriptors left for another session
@@ -14,7 +14,8 @@ import org.wsbridge.process.Reaper;
  * @param sessions       live WebSocket channels, for graceful shutdown
  * @param origins        which Origin headers may upgrade
  * @param serverSoftware SERVER_SOFTWARE, {@code wsbridge/<version>}
+ * @param names          REMOTE_HOST ({@code --reverselookup})
  */
 public record UpgradeContext(ForkLimiter forks, FdBudget fds, Reaper reaper, ChannelGroup sessions,
-                             OriginCheck origins, String serverSoftware) {
+                             OriginCheck origins, String serverSoftware, ReverseLookup names) {
 }

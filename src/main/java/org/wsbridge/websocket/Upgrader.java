@@ -19,14 +19,17 @@ import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.util.concurrent.Future;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.function.Consumer;
 import java.util.Optional;
 import org.wsbridge.config.Config;
-import org.wsbridge.config.Launch;
 import org.wsbridge.config.LogLevel;
 import org.wsbridge.http.HttpResponses;
+import org.wsbridge.http.HttpRoute;
+import org.wsbridge.http.HttpRouter;
 import org.wsbridge.log.LogScope;
 import org.wsbridge.process.CgiEnvironment;
 import org.wsbridge.process.CgiRequest;
@@ -42,17 +45,16 @@ import org.wsbridge.process.posix.Errno;
  * (429), {@code --dir} script (404), method (405), Connection (400), version (400), origin (403), key (400); then
  * wsbridge's own: file descriptors (503) and the spawn itself (500). The child is started <em>before</em> the 101
  * goes out, so a program that cannot start is an HTTP error rather than an open-then-dropped WebSocket (SPEC §2).
+ * With {@code --reverselookup} the spawn waits (off the event loop, the connection held) for REMOTE_HOST.
  */
 public final class Upgrader {
     private final Config config;
-    private final Launch launch;
     private final SessionSettings settings;
     private final UpgradeContext context;
     private final HttpResponses responses = HttpResponses.bare(Clock.systemUTC());
 
     public Upgrader(Config config, UpgradeContext context) {
         this.config = config;
-        this.launch = config.launch().orElseThrow();
         this.settings = SessionSettings.of(config);
         this.context = context;
     }
@@ -69,11 +71,11 @@ public final class Upgrader {
                     "429 Too Many Requests", h -> h.set(HttpHeaderNames.RETRY_AFTER, "1"));
             return;
         }
-        boolean started = false;
+        boolean slotPassedOn = false;
         try {
-            started = checkAndStart(ctx, request, target, scope, leaveHttp);
+            slotPassedOn = checkAndStart(ctx, request, target, scope, leaveHttp);
         } finally {
-            if (!started) {
+            if (!slotPassedOn) {
                 context.forks().release();
             }
         }
@@ -121,16 +123,53 @@ public final class Upgrader {
                     "503 Service Unavailable: server out of file descriptors",
                     h -> h.set(HttpHeaderNames.RETRY_AFTER, "1"));
         }
-        return start(ctx, request, target, scope, origin.origin(), leaveHttp);
+        return whenNamed(ctx, request, target, scope, origin.origin(), leaveHttp);
+    }
+
+    /**
+     * Starts the session once REMOTE_HOST is known: at once, or (with {@code --reverselookup}) when the lookup
+     * answers, with the connection held meanwhile. Returns true when the fork slot now belongs to the started
+     * or pending session.
+     */
+    private boolean whenNamed(ChannelHandlerContext ctx, HttpRequest request, ScriptTarget target, LogScope scope,
+                              String origin, Runnable leaveHttp) {
+        Channel channel = ctx.channel();
+        CgiRequest cgi = CgiRequests.describe(channel, request, target, config.secure(), config.proxying());
+        Future<String> name = context.names().remoteHost(channel.eventLoop(), cgi.remoteAddr());
+        if (name.isDone()) {
+            return start(ctx, request, target, scope, origin, leaveHttp, cgi.withRemoteHost(name.getNow()));
+        }
+        Runnable done = HttpRouter.claim(ctx, new HttpRoute.Exchange() {
+            @Override
+            public void content(HttpContent piece) {
+                piece.release(); // an upgrade request has no body worth reading
+            }
+
+            @Override
+            public void writabilityChanged() {
+            }
+
+            @Override
+            public void connectionClosed() {
+            }
+        });
+        name.addListener(f -> {
+            boolean started = channel.isActive()
+                    && start(ctx, request, target, scope, origin, leaveHttp, cgi.withRemoteHost(name.getNow()));
+            if (!started) {
+                context.forks().release();
+            }
+            done.run();
+        });
+        return true;
     }
 
     private boolean start(ChannelHandlerContext ctx, HttpRequest request, ScriptTarget target, LogScope scope,
-                          String origin, Runnable leaveHttp) {
+                          String origin, Runnable leaveHttp, CgiRequest cgi) {
         Channel channel = ctx.channel();
-        CgiRequest cgi = CgiRequests.describe(channel, request, target, config.secure(), config.proxying());
         LogScope sessionScope = scope.with("id", cgi.uniqueId()).with("remote", cgi.remoteHost())
                 .with("command", target.displayCommand()).with("origin", origin);
-        CgiEnvironment env = CgiEnvironment.forWebSocket(context.serverSoftware(), launch.passEnv(), cgi);
+        CgiEnvironment env = CgiEnvironment.forWebSocket(context.serverSoftware(), config.passEnv(), cgi);
         if (sessionScope.enabled(LogLevel.DEBUG)) {
             env.asMap().forEach((k, v) -> sessionScope.debug("env", "Std. variable: " + k + "=" + v));
         }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,11 +49,11 @@ class StartupChecksTest {
         assertEquals(Optional.empty(), config.tls());
         assertEquals(List.of(dir.resolve("bin/prog").toString()), result.launch().command());
         assertEquals(Optional.empty(), result.launch().scriptDir());
-        assertEquals(List.of(new EnvVar("PATH", dir.resolve("bin").toString())), result.launch().passEnv());
+        assertEquals(List.of(new EnvVar("PATH", dir.resolve("bin").toString())), config.passEnv());
         assertFalse(result.launch().binary());
         assertFalse(result.launch().passStderr());
         assertEquals(Limits.defaults(), config.limits());
-        assertEquals(new Limits(1024, 1 << 20, 16 << 20, 0, 0, 60_000), config.limits());
+        assertEquals(new Limits(1024, 1 << 20, 16 << 20, 0, 0, 60_000, 10 << 20), config.limits());
         assertEquals(OriginPolicy.allowAll(), config.origins());
         assertEquals(HeaderRules.none(), config.headers());
         assertEquals(LogLevel.ACCESS, config.logLevel());
@@ -216,8 +217,8 @@ class StartupChecksTest {
     @Test
     void limits() {
         Config config = cli.run("--maxforks=-5", "--maxframesize=0", "--maxlinesize=1024", "--closems=250",
-                "--pingms=1000", "--cgitimeout=0", "prog").config();
-        assertEquals(new Limits(0, 0, 1024, 250, 1000, 0), config.limits());
+                "--pingms=1000", "--cgitimeout=0", "--cgimaxbody=0", "prog").config();
+        assertEquals(new Limits(0, 0, 1024, 250, 1000, 0, 0), config.limits());
         assertEquals(7, cli.run("--maxforks=7", "prog").config().limits().maxForks());
     }
 
@@ -275,12 +276,12 @@ class StartupChecksTest {
         String utf8Bytes = EnvVar.byteString("café");
         cli.env("HOME", "/root").env("EMPTY", "").env("BLANK", " \t ").env("CRLF", " a\r\nb\n")
                 .env("HTTPS", "on").env("UTF", utf8Bytes).env("LD_LIBRARY_PATH", "/opt/lib");
-        List<EnvVar> passed = cli.run("--passenv=HOME,EMPTY,BLANK,CRLF,HTTPS,UTF,UNSET,", "prog").launch().passEnv();
+        List<EnvVar> passed = cli.run("--passenv=HOME,EMPTY,BLANK,CRLF,HTTPS,UTF,UNSET,", "prog").config().passEnv();
         assertEquals(List.of(new EnvVar("HOME", "/root"), new EnvVar("CRLF", "a  b"), new EnvVar("UTF", utf8Bytes)),
                 passed);
         assertEquals(List.of(new EnvVar("PATH", dir.resolve("bin").toString()), new EnvVar("LD_LIBRARY_PATH", "/opt/lib")),
-                cli.run("prog").launch().passEnv());
-        assertEquals(List.of(), cli.run("--passenv=", "prog").launch().passEnv());
+                cli.run("prog").config().passEnv());
+        assertEquals(List.of(), cli.run("--passenv=", "prog").config().passEnv());
     }
 
     /** A command line per refused option that is otherwise valid. */
@@ -337,8 +338,14 @@ class StartupChecksTest {
     }
 
     @Test
-    void theShippedEntryRefusesThem() {
-        assertTrue(WsbridgeCommand.NOT_YET_SUPPORTED.contains("--cgidir"));
-        assertFalse(WsbridgeCommand.NOT_YET_SUPPORTED.contains("--port"));
+    void everyFeatureHasLanded() {
+        assertEquals(Set.of(), WsbridgeCommand.NOT_YET_SUPPORTED);
+    }
+
+    @Test
+    void passEnvReachesCgiOnlyRuns() {
+        cli.env("HOME", "/root");
+        Config config = cli.run("--passenv=HOME", "--cgidir=scripts").config();
+        assertEquals(List.of(new EnvVar("HOME", "/root")), config.passEnv());
     }
 }

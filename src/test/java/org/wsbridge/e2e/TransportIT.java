@@ -63,6 +63,25 @@ class TransportIT {
     }
 
     @Test
+    void cgiOverTlsSaysHttpsOnAndStreamsLargeBodies() throws Exception {
+        String cgi = Wsbridge.basedir().resolve("src/test/resources/e2e/cgi").toString();
+        try (Wsbridge server = Wsbridge.start("--ssl", "--sslcert=" + cert, "--sslkey=" + key, "--cgidir=" + cgi)) {
+            HttpClient https = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .sslContext(TestCertificates.clientContext(ca.certificate(), null)).build();
+            String base = "https://127.0.0.1:" + server.port();
+            HttpResponse<String> env = https.send(HttpRequest.newBuilder(URI.create(base + "/sub/env.sh")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, env.statusCode());
+            assertTrue(env.body().lines().anyMatch("HTTPS=on"::equals), env.body());
+            assertTrue(env.body().lines().anyMatch(("SERVER_PORT=" + server.port())::equals), env.body());
+            String big = "t".repeat(3 << 20);
+            HttpResponse<String> echo = https.send(HttpRequest.newBuilder(URI.create(base + "/post.py"))
+                    .POST(HttpRequest.BodyPublishers.ofString(big)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals("got " + big.length() + " bytes: " + big, echo.body());
+        }
+    }
+
+    @Test
     void mutualTlsRefusesClientsWithoutACertificate() throws Exception {
         try (Wsbridge server = Wsbridge.start("--ssl", "--sslcert=" + cert, "--sslkey=" + key,
                 "--sslca=" + writeCa(), "cat")) {
