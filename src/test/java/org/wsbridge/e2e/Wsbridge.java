@@ -52,12 +52,21 @@ public final class Wsbridge implements AutoCloseable {
 
     /** Starts {@code target/wsbridge --port=0 --address=127.0.0.1 ARGS...}. */
     public static Wsbridge start(String... args) throws IOException {
-        return start(Map.of(), args);
+        return start(launcher(), Map.of(), args);
     }
 
     /** As {@link #start(String...)}, with extra environment variables for wsbridge itself. */
     public static Wsbridge start(Map<String, String> env, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(launcher().toString(), "--port=0", "--address=127.0.0.1"));
+        return start(launcher(), env, args);
+    }
+
+    /** As {@link #start(String...)}, through another launcher than the one just built (an installed copy). */
+    public static Wsbridge start(Path launcher, String... args) throws IOException {
+        return start(launcher, Map.of(), args);
+    }
+
+    private static Wsbridge start(Path launcher, Map<String, String> env, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(launcher.toString(), "--port=0", "--address=127.0.0.1"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(basedir().toFile());
         pb.environment().putAll(env);
