@@ -31,20 +31,6 @@ final class Listeners {
     /** Outbound bytes queued per connection before stdout reading pauses. */
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
-    /** A listener that could not be bound; {@link #exitStatus} is how wsbridge exits. */
-    static final class BindFailure extends Exception {
-        private final int exitStatus;
-
-        BindFailure(String message, int exitStatus) {
-            super(message);
-            this.exitStatus = exitStatus;
-        }
-
-        int exitStatus() {
-            return exitStatus;
-        }
-    }
-
     private final Config config;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -61,16 +47,16 @@ final class Listeners {
     }
 
     /** Binds everything, or fails on the first listener that cannot be bound (the others are closed again). */
-    void bind(ChannelInitializer<Channel> initializer, String bannerLabel) throws BindFailure {
+    void bind(ChannelInitializer<Channel> initializer, String bannerLabel) throws StartupFailure {
         try {
             bindAll(initializer, bannerLabel);
-        } catch (BindFailure e) {
+        } catch (StartupFailure e) {
             close();
             throw e;
         }
     }
 
-    private void bindAll(ChannelInitializer<Channel> initializer, String bannerLabel) throws BindFailure {
+    private void bindAll(ChannelInitializer<Channel> initializer, String bannerLabel) throws StartupFailure {
         String scheme = config.secure() ? (config.launch().isPresent() ? "wss" : "https")
                 : (config.launch().isPresent() ? "ws" : "http");
         if (config.listen().tcp()) {
@@ -90,7 +76,7 @@ final class Listeners {
         }
     }
 
-    private void redirectFrom(InetSocketAddress mainAddress, int redirPort, int mainPort) throws BindFailure {
+    private void redirectFrom(InetSocketAddress mainAddress, int redirPort, int mainPort) throws StartupFailure {
         HttpResponses responses = HttpResponses.bare(java.time.Clock.systemUTC());
         String scheme = config.secure() ? "https" : "http";
         ChannelInitializer<Channel> redirect = new ChannelInitializer<>() {
@@ -107,29 +93,25 @@ final class Listeners {
         log.info("server", "Starting redirect server   : http://" + bannerHost(address) + ":" + redirPort + "/");
     }
 
-    private Channel bindTcp(ServerBootstrap bootstrap, InetSocketAddress address) throws BindFailure {
+    private Channel bindTcp(ServerBootstrap bootstrap, InetSocketAddress address) throws StartupFailure {
         try {
             Channel ch = bootstrap.bind(address).sync().channel();
             bound.add(ch);
             return ch;
         } catch (Exception e) {
-            throw new BindFailure("Can't start server: listen tcp " + display(address) + ": bind: " + reason(e),
+            throw new StartupFailure("Can't start server: listen tcp " + display(address) + ": bind: " + reason(e),
                     Server.EXIT_CANNOT_LISTEN);
         }
     }
 
-    private void bindUnix(Path path, ChannelInitializer<Channel> initializer) throws BindFailure {
-        try {
-            UnixSocketFile.prepare(path);
-        } catch (UnixSocketFile.Unusable e) {
-            throw new BindFailure(e.getMessage(), e.exitStatus());
-        }
+    private void bindUnix(Path path, ChannelInitializer<Channel> initializer) throws StartupFailure {
+        UnixSocketFile.prepare(path);
         try {
             bound.add(bootstrap(EpollServerDomainSocketChannel.class, initializer)
                     .bind(new DomainSocketAddress(path.toString())).sync().channel());
             ownSocketFile = path;
         } catch (Exception e) {
-            throw new BindFailure("Can't start server: listen unix " + path + ": bind: " + reason(e),
+            throw new StartupFailure("Can't start server: listen unix " + path + ": bind: " + reason(e),
                     Server.EXIT_CANNOT_LISTEN);
         }
         log.info("server", "Starting WebSocket server   : unix socket at " + path);

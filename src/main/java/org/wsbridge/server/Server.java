@@ -110,7 +110,7 @@ public final class Server {
             stopRequested.await();
             shutdown(listeners);
             return 0;
-        } catch (Listeners.BindFailure e) {
+        } catch (StartupFailure e) {
             scope.fatal("server", e.getMessage());
             return e.exitStatus();
         } catch (InterruptedException e) {

@@ -18,43 +18,30 @@ final class UnixSocketFile {
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
 
-    /** Why the path cannot be used; {@link #exitStatus} says how wsbridge exits. */
-    static final class Unusable extends Exception {
-        private final int exitStatus;
-
-        Unusable(String message, int exitStatus) {
-            super(message);
-            this.exitStatus = exitStatus;
-        }
-
-        int exitStatus() {
-            return exitStatus;
-        }
-    }
-
     private UnixSocketFile() {
     }
 
     /** Leaves the path free for a bind, or explains why it must not be touched. */
-    static void prepare(Path path) throws Unusable {
+    static void prepare(Path path) throws StartupFailure {
         int mode;
         try {
             mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
             return;
         } catch (IOException | UnsupportedOperationException e) {
-            throw new Unusable("cannot inspect --unixsocket " + path + ": " + e.getMessage(), 1);
+            throw new StartupFailure("cannot inspect --unixsocket " + path + ": " + e.getMessage(), 1);
         }
         if ((mode & S_IFMT) != S_IFSOCK) {
-            throw new Unusable("--unixsocket " + path + " exists and is not a socket; not touching it", 1);
+            throw new StartupFailure("--unixsocket " + path + " exists and is not a socket; not touching it", 1);
         }
         if (accepts(path)) {
-            throw new Unusable("socket " + path + " is already in use by a running server", Server.EXIT_CANNOT_LISTEN);
+            throw new StartupFailure("socket " + path + " is already in use by a running server",
+                    Server.EXIT_CANNOT_LISTEN);
         }
         try {
             Files.deleteIfExists(path);
         } catch (IOException e) {
-            throw new Unusable("cannot remove the stale socket " + path + ": " + e.getMessage(), 1);
+            throw new StartupFailure("cannot remove the stale socket " + path + ": " + e.getMessage(), 1);
         }
     }
 

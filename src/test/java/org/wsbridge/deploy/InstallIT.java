@@ -72,10 +72,7 @@ class InstallIT {
 
     /** A real session through the installed launcher, which must have found the installed jar. */
     private static void echoesThroughTheInstalledLauncher(Path launcher, Path jar) throws Exception {
-        // The harness starts the launcher named by this property; point it at the installed one for this session.
-        String built = System.getProperty("wsbridge.launcher");
-        System.setProperty("wsbridge.launcher", launcher.toString());
-        try (Wsbridge server = Wsbridge.start("cat")) {
+        try (Wsbridge server = Wsbridge.start(launcher, "cat")) {
             List<String> argv = List.of(Files.readString(Path.of("/proc", Long.toString(server.pid()), "cmdline"))
                     .split("\0"));
             int dashJar = argv.indexOf("-jar");
@@ -84,12 +81,6 @@ class InstallIT {
             try (WsClient ws = WsClient.connect(server.ws("/"))) {
                 ws.send("installed");
                 assertEquals("installed", ws.nextText());
-            }
-        } finally {
-            if (built == null) {
-                System.clearProperty("wsbridge.launcher");
-            } else {
-                System.setProperty("wsbridge.launcher", built);
             }
         }
     }

@@ -1,7 +1,6 @@
 package org.wsbridge.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,9 +21,7 @@ class DevConsoleBrowserIT {
 
     @Test
     void echoRoundTripInHeadlessChromium() throws Exception {
-        assumeTrue(HeadlessBrowser.available(), "skipped: " + HeadlessBrowser.CHROMIUM + " or "
-                + HeadlessBrowser.CHROMEDRIVER + " is missing; `make test` installs Debian's chromium and"
-                + " chromium-driver when it runs as root with apt-get");
+        HeadlessBrowser.assumeAvailable();
         try (Wsbridge server = Wsbridge.start("--devconsole", "cat");
              HeadlessBrowser browser = HeadlessBrowser.start(tmp, WsClient.TIMEOUT)) {
             browser.open(server.http("/"));

@@ -5,22 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The CGI environment a child gets, and nothing else (SPEC §2, reference §2). */
 class EnvironmentIT {
     private static Map<String, String> env(Wsbridge server, String path, Map<String, String> headers) {
-        Map<String, String> env = new HashMap<>();
         try (WsClient ws = WsClient.connect(server.ws(path), headers)) {
-            WsClient.Event e;
-            while ((e = ws.next()) instanceof WsClient.Text t) {
-                int eq = t.text().indexOf('=');
-                env.put(t.text().substring(0, eq), t.text().substring(eq + 1));
-            }
+            return ws.nextTexts().environment();
         }
-        return env;
     }
 
     @Test

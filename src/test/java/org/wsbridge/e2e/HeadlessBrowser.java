@@ -1,6 +1,7 @@
 package org.wsbridge.e2e;
 
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -96,9 +97,11 @@ public final class HeadlessBrowser implements AutoCloseable {
         driver.getOutputStream().close();
     }
 
-    /** True when both Debian packages are installed. */
-    public static boolean available() {
-        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    /** Skips the test, saying what is missing and what installs it, unless both Debian packages are installed. */
+    public static void assumeAvailable() {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "skipped: " + CHROMIUM + " or "
+                + CHROMEDRIVER + " is missing; `make test` installs Debian's chromium and chromium-driver when it"
+                + " runs as root with apt-get");
     }
 
     /**

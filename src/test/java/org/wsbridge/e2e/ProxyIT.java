@@ -3,7 +3,6 @@ package org.wsbridge.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -13,14 +12,7 @@ class ProxyIT {
     private static Map<String, String> env(Wsbridge server, String path, String... headers) throws Exception {
         try (RawWs raw = new RawWs(server.port())) {
             assertEquals(101, raw.request(RawWs.upgradeRequest(path, headers)).status());
-            Map<String, String> env = new HashMap<>();
-            RawWs.Frame f;
-            while ((f = raw.readFrame()).opcode() == RawWs.OP_TEXT) {
-                String line = f.text();
-                int eq = line.indexOf('=');
-                env.put(line.substring(0, eq), line.substring(eq + 1));
-            }
-            return env;
+            return Wsbridge.environment(raw.readTexts());
         }
     }
 

@@ -8,7 +8,9 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -156,6 +158,16 @@ public final class RawWs implements AutoCloseable {
         byte[] payload = new byte[(int) n];
         in.readFully(payload);
         return new Frame((b0 & 0x80) != 0, b0 & 0x0F, payload);
+    }
+
+    /** Reads text frames up to the next frame of another kind (which is dropped) and returns their texts. */
+    public List<String> readTexts() throws IOException {
+        List<String> texts = new ArrayList<>();
+        Frame f;
+        while ((f = readFrame()).opcode() == OP_TEXT) {
+            texts.add(f.text());
+        }
+        return texts;
     }
 
     /** True when the server has closed the TCP connection (EOF) within the socket timeout. */

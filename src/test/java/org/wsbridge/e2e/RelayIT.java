@@ -151,11 +151,7 @@ class RelayIT {
     void childInheritsOnlyStdioAndDefaultSignals() throws Exception {
         try (Wsbridge server = Wsbridge.start(Wsbridge.script("fds.sh"));
              WsClient ws = WsClient.connect(server.ws("/"))) {
-            List<String> fds = new ArrayList<>();
-            WsClient.Event e;
-            while ((e = ws.next()) instanceof WsClient.Text t) {
-                fds.add(t.text());
-            }
+            List<String> fds = ws.nextTexts().texts();
             // ls itself opens one descriptor to read the directory.
             assertTrue(fds.size() <= 4 && fds.containsAll(List.of("0", "1", "2")), "child fds: " + fds);
         }

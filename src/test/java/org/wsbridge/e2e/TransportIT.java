@@ -52,12 +52,7 @@ class TransportIT {
             server.awaitLog(l -> l.contains("Starting WebSocket server   : wss://"), WsClient.TIMEOUT);
             SSLContext trusting = TestCertificates.clientContext(ca.certificate(), null);
             try (WsClient ws = WsClient.connect(wss(server, "/"), trusting)) {
-                boolean https = false;
-                WsClient.Event e;
-                while ((e = ws.next()) instanceof WsClient.Text t) {
-                    https |= t.text().equals("HTTPS=on");
-                }
-                assertTrue(https, "HTTPS=on must be in the environment");
+                assertTrue(ws.nextTexts().texts().contains("HTTPS=on"), "HTTPS=on must be in the environment");
             }
         }
     }
@@ -103,7 +98,7 @@ class TransportIT {
 
     @Test
     void redirectPortKeepsPathAndQuery() throws Exception {
-        int redir = freePort();
+        int redir = Wsbridge.freePort();
         try (Wsbridge server = Wsbridge.start("--ssl", "--sslcert=" + cert, "--sslkey=" + key,
                 "--redirport=" + redir, "cat")) {
             server.awaitLog(l -> l.contains("Starting redirect server"), WsClient.TIMEOUT);
@@ -167,11 +162,5 @@ class TransportIT {
             text.append(new String(buf.array(), 0, buf.position(), StandardCharsets.ISO_8859_1));
         }
         return text.toString();
-    }
-
-    private static int freePort() throws IOException {
-        try (var s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -10,6 +10,8 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -39,6 +41,14 @@ public final class WsClient implements AutoCloseable {
     }
 
     public record Failed(Throwable error) implements Event {
+    }
+
+    /** The text messages that came before an event of another kind, and that event. */
+    public record Texts(List<String> texts, Event end) {
+        /** The texts as the environment a child printed, one {@code NAME=value} per message. */
+        public Map<String, String> environment() {
+            return Wsbridge.environment(texts);
+        }
     }
 
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
@@ -110,6 +120,16 @@ public final class WsClient implements AutoCloseable {
     public Closed nextClose() {
         Event e = next();
         return assertInstanceOf(Closed.class, e, "expected a close, got " + e);
+    }
+
+    /** Takes text messages up to the next event of another kind (usually the close). */
+    public Texts nextTexts() {
+        List<String> texts = new ArrayList<>();
+        Event e;
+        while ((e = next()) instanceof Text t) {
+            texts.add(t.text());
+        }
+        return new Texts(texts, e);
     }
 
     public void expectText(String... texts) {

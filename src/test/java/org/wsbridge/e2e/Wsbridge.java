@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,7 +38,7 @@ public final class Wsbridge implements AutoCloseable {
     private final List<String> log = new ArrayList<>();
     private final StringBuilder stderr = new StringBuilder();
     private final int port;
-    private final Set<ProcTree.Pid> seen = new java.util.HashSet<>();
+    private final Set<ProcTree.Pid> seen = new HashSet<>();
 
     private Wsbridge(Process process) throws IOException {
         this.process = process;
@@ -52,12 +56,21 @@ public final class Wsbridge implements AutoCloseable {
 
     /** Starts {@code target/wsbridge --port=0 --address=127.0.0.1 ARGS...}. */
     public static Wsbridge start(String... args) throws IOException {
-        return start(Map.of(), args);
+        return start(launcher(), Map.of(), args);
     }
 
     /** As {@link #start(String...)}, with extra environment variables for wsbridge itself. */
     public static Wsbridge start(Map<String, String> env, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(launcher().toString(), "--port=0", "--address=127.0.0.1"));
+        return start(launcher(), env, args);
+    }
+
+    /** As {@link #start(String...)}, through another launcher than the one just built (an installed copy). */
+    public static Wsbridge start(Path launcher, String... args) throws IOException {
+        return start(launcher, Map.of(), args);
+    }
+
+    private static Wsbridge start(Path launcher, Map<String, String> env, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(launcher.toString(), "--port=0", "--address=127.0.0.1"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(basedir().toFile());
         pb.environment().putAll(env);
@@ -96,6 +109,23 @@ public final class Wsbridge implements AutoCloseable {
         Path p = basedir().resolve("src/test/resources/e2e").resolve(name);
         assertTrue(Files.isExecutable(p), p + " must exist and be executable");
         return p.toString();
+    }
+
+    /** A child's environment from the {@code NAME=value} lines it printed (as {@code env} prints them). */
+    public static Map<String, String> environment(List<String> lines) {
+        Map<String, String> env = new HashMap<>();
+        for (String line : lines) {
+            int eq = line.indexOf('=');
+            env.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+        return env;
+    }
+
+    /** A TCP port of 127.0.0.1 that is free now, for a listener other than wsbridge's main one. */
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 
     public int port() {

@@ -13,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -55,16 +54,11 @@ class ExamplesIT {
 
     /** Reads dump-env.sh's NAME=VALUE lines up to its close, which must be the 1000 of a program exiting 0. */
     static Map<String, String> dumpedEnvironment(WsClient connection) {
-        Map<String, String> env = new HashMap<>();
         try (WsClient ws = connection) {
-            WsClient.Event e;
-            while ((e = ws.next()) instanceof WsClient.Text t) {
-                int eq = t.text().indexOf('=');
-                env.put(t.text().substring(0, eq), t.text().substring(eq + 1));
-            }
-            assertEquals(1000, assertInstanceOf(WsClient.Closed.class, e, "the end of the list").code());
+            WsClient.Texts dump = ws.nextTexts();
+            assertEquals(1000, assertInstanceOf(WsClient.Closed.class, dump.end(), "the end of the list").code());
+            return dump.environment();
         }
-        return env;
     }
 
     static Stream<Arguments> greeters() {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +34,7 @@ final class Nginx implements AutoCloseable {
 
     /** Starts nginx in {@code dir} in front of the wsbridge listening on {@code upstreamPort} of 127.0.0.1. */
     static Nginx start(Path dir, int upstreamPort) throws IOException {
-        int port = freePort();
+        int port = Wsbridge.freePort();
         String example = Files.readString(Wsbridge.basedir().resolve("examples/nginx/wsbridge.conf"));
         String site = replaceOnce(replaceOnce(example, "listen 80;", "listen 127.0.0.1:" + port + ";"),
                 "server 127.0.0.1:8080;", "server 127.0.0.1:" + upstreamPort + ";");
@@ -98,12 +97,6 @@ final class Nginx implements AutoCloseable {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 
