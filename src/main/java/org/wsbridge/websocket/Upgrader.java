@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -230,7 +229,7 @@ public final class Upgrader {
                 return;
             }
             leaveHttp.run();
-            channel.pipeline().addLast("utf8", new Utf8FrameValidator(true));
+            channel.pipeline().addLast("utf8", new TextValidator());
             channel.pipeline().addLast("session", session);
             context.sessions().add(channel);
             session.upgraded();

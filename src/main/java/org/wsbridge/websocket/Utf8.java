@@ -5,16 +5,19 @@ import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Keeps outgoing text valid UTF-8: browsers fail the whole connection (1007) on one bad byte, so invalid
- * sequences are replaced with U+FFFD before a text frame leaves (SPEC §3).
+ * UTF-8 checks for both directions: incoming text messages must be valid (RFC 6455 §8.1, else close 1007), and
+ * outgoing text is repaired, because browsers fail the whole connection on one bad byte (SPEC §3). Most text is
+ * ASCII, so both skip eight ASCII bytes at a time before looking at single bytes.
  */
 final class Utf8 {
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
     private Utf8() {
     }
 
     /** Returns {@code text} itself when it is valid UTF-8, else a repaired copy (and releases the original). */
     static ByteBuf sanitize(ByteBuf text) {
-        if (isAscii(text) || isValid(text)) {
+        if (isValid(text)) {
             return text;
         }
         String decoded = text.toString(StandardCharsets.UTF_8); // the decoder replaces bad input with U+FFFD
@@ -23,48 +26,69 @@ final class Utf8 {
         return fixed;
     }
 
-    private static boolean isAscii(ByteBuf buf) {
-        return buf.forEachByte(b -> b >= 0) < 0;
+    static boolean isValid(ByteBuf buf) {
+        Validator v = new Validator();
+        return v.feed(buf) && v.complete();
     }
 
-    static boolean isValid(ByteBuf buf) {
-        int i = buf.readerIndex();
-        int end = buf.writerIndex();
-        while (i < end) {
-            int b = buf.getByte(i) & 0xFF;
-            int extra;
-            int min;
-            if (b < 0x80) {
-                i++;
-                continue;
-            } else if (b >= 0xC2 && b <= 0xDF) {
-                extra = 1;
-                min = 0x80;
+    /**
+     * Checks a message that may arrive in pieces: a character may be split between two frames. Follows the
+     * well-formed byte sequences of Unicode (no overlong forms, no surrogates, nothing above U+10FFFF).
+     */
+    static final class Validator {
+        private int need;
+        private int low = 0x80;
+        private int high = 0xBF;
+
+        /** Checks the next piece; false as soon as a byte cannot be part of well-formed UTF-8. */
+        boolean feed(ByteBuf buf) {
+            int i = buf.readerIndex();
+            int end = buf.writerIndex();
+            while (i < end) {
+                if (need == 0) {
+                    while (i + 8 <= end && (buf.getLong(i) & HIGH_BITS) == 0) {
+                        i += 8;
+                    }
+                    if (i == end) {
+                        break;
+                    }
+                }
+                int b = buf.getByte(i++) & 0xFF;
+                if (need > 0) {
+                    if (b < low || b > high) {
+                        return false;
+                    }
+                    low = 0x80;
+                    high = 0xBF;
+                    need--;
+                } else if (b >= 0x80 && !lead(b)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** True when no character is left unfinished: call at the end of a message. */
+        boolean complete() {
+            return need == 0;
+        }
+
+        /** Sets what must follow a lead byte; false when {@code b} cannot start a character. */
+        private boolean lead(int b) {
+            if (b >= 0xC2 && b <= 0xDF) {
+                need = 1;
             } else if (b >= 0xE0 && b <= 0xEF) {
-                extra = 2;
-                min = 0x800;
+                need = 2;
+                low = b == 0xE0 ? 0xA0 : 0x80; // no overlong three-byte forms
+                high = b == 0xED ? 0x9F : 0xBF; // no surrogates
             } else if (b >= 0xF0 && b <= 0xF4) {
-                extra = 3;
-                min = 0x10000;
+                need = 3;
+                low = b == 0xF0 ? 0x90 : 0x80; // no overlong four-byte forms
+                high = b == 0xF4 ? 0x8F : 0xBF; // nothing above U+10FFFF
             } else {
                 return false;
             }
-            if (i + extra >= end) {
-                return false;
-            }
-            int cp = b & (0x3F >> extra);
-            for (int k = 1; k <= extra; k++) {
-                int c = buf.getByte(i + k) & 0xFF;
-                if ((c & 0xC0) != 0x80) {
-                    return false;
-                }
-                cp = (cp << 6) | (c & 0x3F);
-            }
-            if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-                return false;
-            }
-            i += extra + 1;
+            return true;
         }
-        return true;
     }
 }

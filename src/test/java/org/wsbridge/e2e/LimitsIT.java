@@ -67,6 +67,20 @@ class LimitsIT {
     }
 
     @Test
+    void aCharacterSplitBetweenFragmentsIsValid() throws Exception {
+        try (Wsbridge server = Wsbridge.start("cat"); RawWs raw = new RawWs(server.port())) {
+            assertEquals(101, raw.request(RawWs.upgradeRequest("/")).status());
+            byte[] check = "\u2713".getBytes(java.nio.charset.StandardCharsets.UTF_8); // three bytes
+            raw.frame(false, RawWs.OP_TEXT, new byte[] {'o', 'k', check[0]});
+            raw.frame(true, RawWs.OP_CONT, new byte[] {check[1], check[2]});
+            assertEquals("ok\u2713", raw.readFrame().text());
+            raw.frame(false, RawWs.OP_TEXT, new byte[] {'x', check[0]});
+            raw.frame(true, RawWs.OP_CONT, new byte[] {'y'});
+            assertEquals(1007, raw.readFrame().closeCode(), "an unfinished character is invalid");
+        }
+    }
+
+    @Test
     void clientThatNeverAnswersPingsIsDropped() throws Exception {
         try (Wsbridge server = Wsbridge.start("--pingms=200", "cat"); RawWs raw = new RawWs(server.port())) {
             assertEquals(101, raw.request(RawWs.upgradeRequest("/")).status());

@@ -29,6 +29,29 @@ class Utf8Test {
     }
 
     @Test
+    void validatorAcceptsACharacterSplitBetweenPieces() {
+        Utf8.Validator v = new Utf8.Validator();
+        org.junit.jupiter.api.Assertions.assertTrue(v.feed(bytes('a', 0xE2, 0x9C)));
+        assertFalse(v.complete(), "a character is unfinished");
+        org.junit.jupiter.api.Assertions.assertTrue(v.feed(bytes(0x93, 'b')));
+        assertTrue(v.complete());
+    }
+
+    @Test
+    void validatorRejectsABadContinuationInTheNextPiece() {
+        Utf8.Validator v = new Utf8.Validator();
+        assertTrue(v.feed(bytes(0xED)));
+        assertFalse(v.feed(bytes(0xA0, 0x80)), "a surrogate split over two pieces");
+    }
+
+    @Test
+    void longAsciiRunsAndTailsAreChecked() {
+        assertTrue(Utf8.isValid(Unpooled.copiedBuffer("0123456789abcdefghij", StandardCharsets.US_ASCII)));
+        assertFalse(Utf8.isValid(Unpooled.copiedBuffer("0123456789abcdef", StandardCharsets.US_ASCII)
+                .writeByte(0xFF)), "a bad byte after two ASCII words");
+    }
+
+    @Test
     void sanitizeReplacesBadBytes() {
         ByteBuf fixed = Utf8.sanitize(bytes('a', 0xFF, 'b'));
         assertEquals("a\uFFFDb", fixed.toString(StandardCharsets.UTF_8));
