@@ -299,12 +299,8 @@ final class CgiExchange implements HttpRoute.Exchange, ChildHandler {
         stderrLines.finish(this::logStderr);
     }
 
-    private void logStderr(ByteBuf line) {
-        try {
-            scope.error("stderr", line.toString(StandardCharsets.UTF_8));
-        } finally {
-            line.release();
-        }
+    private void logStderr(ByteBuf buf, int index, int length) {
+        scope.error("stderr", buf.toString(index, length, StandardCharsets.UTF_8));
     }
 
     // ---- ending

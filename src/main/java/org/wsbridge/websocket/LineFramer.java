@@ -9,13 +9,17 @@ import io.netty.buffer.ByteBufAllocator;
  * ends is emitted as a last line (websocketd drops it; SPEC §3 keeps it).
  *
  * <p>Not thread-safe: one framer per stream, used on its session's event loop. {@link #feed} takes ownership of
- * the chunk; every line handed to the {@link Sink} is owned by the sink.
+ * the chunk; a line handed to the {@link Sink} is only lent for the call, so the common case (copy it out)
+ * costs no buffer object per line.
  */
 public final class LineFramer {
     /** Receives the lines of one stream. */
     public interface Sink {
-        /** One line without its terminator; the sink owns (and must release) the buffer. */
-        void line(ByteBuf line);
+        /**
+         * One line without its terminator: {@code length} bytes of {@code buf} from {@code index}. Borrowed: valid
+         * only during the call; take a retained slice to keep it.
+         */
+        void line(ByteBuf buf, int index, int length);
     }
 
     private final ByteBufAllocator alloc;
@@ -84,7 +88,7 @@ public final class LineFramer {
                 emitPiece(rest, sink);
             }
             if (rest.isReadable()) {
-                sink.line(rest.retainedSlice());
+                sink.line(rest, rest.readerIndex(), rest.readableBytes());
             }
         } finally {
             rest.release();
@@ -104,7 +108,7 @@ public final class LineFramer {
         while (stop - in.readerIndex() > maxLineSize) {
             emitPiece(in, sink);
         }
-        sink.line(in.retainedSlice(in.readerIndex(), stop - in.readerIndex()));
+        sink.line(in, in.readerIndex(), stop - in.readerIndex());
     }
 
     /** Emits up to maxLineSize bytes, backing off so a multi-byte UTF-8 character is never cut. */
@@ -115,7 +119,7 @@ public final class LineFramer {
         while (cut > floor && (in.getByte(cut) & 0xC0) == 0x80) {
             cut--;
         }
-        sink.line(in.retainedSlice(start, cut - start));
+        sink.line(in, start, cut - start);
         in.readerIndex(cut);
     }
 }

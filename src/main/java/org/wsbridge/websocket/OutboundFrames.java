@@ -38,12 +38,27 @@ final class OutboundFrames {
             pending().addComponent(true, payload);
             return;
         }
-        if (batch == null) {
-            batch = alloc.directBuffer(Math.max(4096, length + MAX_HEADER));
-        }
+        ensureBatch(length);
         writeHeader(batch, opcode, length);
         batch.writeBytes(payload, payload.readerIndex(), length);
         payload.release();
+    }
+
+    /** Appends one whole message copied from {@code buf} (which stays the caller's). */
+    void add(int opcode, ByteBuf buf, int index, int length) {
+        if (length > COPY_LIMIT) {
+            add(opcode, buf.retainedSlice(index, length));
+            return;
+        }
+        ensureBatch(length);
+        writeHeader(batch, opcode, length);
+        batch.writeBytes(buf, index, length);
+    }
+
+    private void ensureBatch(int length) {
+        if (batch == null) {
+            batch = alloc.directBuffer(Math.max(4096, length + MAX_HEADER));
+        }
     }
 
     /** Everything added since the last call, as one buffer in order (null when nothing was added). */

@@ -221,7 +221,7 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
         if (settings.binary()) {
             frames.add(OutboundFrames.OPCODE_BINARY, chunk);
         } else {
-            stdoutLines.feed(chunk, line -> sendLine("stdout", line));
+            stdoutLines.feed(chunk, (buf, index, length) -> sendLine("stdout", buf, index, length));
         }
         flushOutput();
     }
@@ -233,27 +233,28 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
                 chunk.release();
                 return;
             }
-            stderrLines.feed(chunk, line -> sendLine("stderr", line));
+            stderrLines.feed(chunk, (buf, index, length) -> sendLine("stderr", buf, index, length));
             flushOutput();
         } else {
             stderrLines.feed(chunk, this::logStderr);
         }
     }
 
-    private void sendLine(String stream, ByteBuf line) {
-        ByteBuf text = Utf8.sanitize(line);
+    /** One line to the client: copied straight into the outgoing buffer when it is already valid UTF-8. */
+    private void sendLine(String stream, ByteBuf buf, int index, int length) {
+        if (!settings.passStderr() && Utf8.isValid(buf, index, length)) {
+            frames.add(OutboundFrames.OPCODE_TEXT, buf, index, length);
+            return;
+        }
+        ByteBuf text = Utf8.sanitize(buf.retainedSlice(index, length));
         if (settings.passStderr()) {
             text = Json.streamLine(stream, text);
         }
         frames.add(OutboundFrames.OPCODE_TEXT, text);
     }
 
-    private void logStderr(ByteBuf line) {
-        try {
-            scope.error("stderr", line.toString(StandardCharsets.UTF_8));
-        } finally {
-            line.release();
-        }
+    private void logStderr(ByteBuf buf, int index, int length) {
+        scope.error("stderr", buf.toString(index, length, StandardCharsets.UTF_8));
     }
 
     /** Writes what this read produced as one buffer; stops reading output while the client is behind. */
@@ -289,7 +290,7 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
     public void stdoutEof() {
         stdoutEof = true;
         if (!clientGone) {
-            stdoutLines.finish(line -> sendLine("stdout", line));
+            stdoutLines.finish((buf, index, length) -> sendLine("stdout", buf, index, length));
             flushOutput();
         }
         outputMaybeDone();
@@ -300,7 +301,7 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
         stderrEof = true;
         if (settings.passStderr()) {
             if (!clientGone) {
-                stderrLines.finish(line -> sendLine("stderr", line));
+                stderrLines.finish((buf, index, length) -> sendLine("stderr", buf, index, length));
                 flushOutput();
             }
         } else {

@@ -27,8 +27,12 @@ final class Utf8 {
     }
 
     static boolean isValid(ByteBuf buf) {
+        return isValid(buf, buf.readerIndex(), buf.readableBytes());
+    }
+
+    static boolean isValid(ByteBuf buf, int index, int length) {
         Validator v = new Validator();
-        return v.feed(buf) && v.complete();
+        return v.feed(buf, index, index + length) && v.complete();
     }
 
     /**
@@ -42,8 +46,11 @@ final class Utf8 {
 
         /** Checks the next piece; false as soon as a byte cannot be part of well-formed UTF-8. */
         boolean feed(ByteBuf buf) {
-            int i = buf.readerIndex();
-            int end = buf.writerIndex();
+            return feed(buf, buf.readerIndex(), buf.writerIndex());
+        }
+
+        /** Checks the bytes of {@code buf} from {@code i} up to (not including) {@code end}. */
+        boolean feed(ByteBuf buf, int i, int end) {
             while (i < end) {
                 if (need == 0) {
                     while (i + 8 <= end && (buf.getLong(i) & HIGH_BITS) == 0) {

@@ -12,10 +12,8 @@ import org.junit.jupiter.api.Test;
 class LineFramerTest {
     private final UnpooledByteBufAllocator alloc = new UnpooledByteBufAllocator(true, false);
     private final List<String> lines = new ArrayList<>();
-    private final LineFramer.Sink sink = line -> {
-        lines.add(line.toString(StandardCharsets.UTF_8));
-        line.release();
-    };
+    private final LineFramer.Sink sink = (buf, index, length) -> lines.add(buf.toString(index, length,
+            StandardCharsets.UTF_8));
 
     private ByteBuf buf(String s) {
         ByteBuf b = alloc.directBuffer();
