@@ -1,7 +1,6 @@
 package org.wsbridge.websocket;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -40,8 +39,8 @@ import org.wsbridge.log.LogScope;
  * {@code --maxforks} slot is given back when the child's whole process group is gone.
  */
 public final class Session extends ChannelInboundHandlerAdapter implements ChildHandler {
-    private static final ByteBuf NEWLINE = Unpooled.unreleasableBuffer(
-            Unpooled.directBuffer(1).writeByte('\n').asReadOnly());
+    /** Initial size of the buffer that gathers one socket read's messages for a single stdin write. */
+    private static final int STDIN_BATCH = 8192;
     /** How long a close frame we sent waits for the client's answer before the socket is closed anyway. */
     private static final long CLOSE_ANSWER_MS = 1000;
 
@@ -170,11 +169,12 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
             ByteBuf content = frame.content();
             boolean newline = frame.isFinalFragment() && !settings.binary();
             if (stdinBatch == null) {
-                stdinBatch = channel.alloc().directBuffer(content.readableBytes() + 1);
+                // Room for many small messages: one socket read often carries dozens of them.
+                stdinBatch = channel.alloc().directBuffer(Math.max(STDIN_BATCH, content.readableBytes() + 1));
             }
             stdinBatch.writeBytes(content, content.readerIndex(), content.readableBytes());
             if (newline) {
-                stdinBatch.writeBytes(NEWLINE, NEWLINE.readerIndex(), 1);
+                stdinBatch.writeByte('\n');
             }
         } finally {
             frame.release();
