@@ -41,6 +41,8 @@ import org.wsbridge.log.LogScope;
 public final class Session extends ChannelInboundHandlerAdapter implements ChildHandler {
     /** Initial size of the buffer that gathers one socket read's messages for a single stdin write. */
     private static final int STDIN_BATCH = 8192;
+    /** How long output the program printed before the 101 waits after it (see {@link #upgraded()}). */
+    private static final long EARLY_OUTPUT_DELAY_MS = 2;
     /** How long a close frame we sent waits for the client's answer before the socket is closed anyway. */
     private static final long CLOSE_ANSWER_MS = 1000;
 
@@ -107,7 +109,15 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
             clientGone();
             return;
         }
-        resumeOutput();
+        if (child.stdoutWaiting()) {
+            // The program started before the 101 and has already printed. Sent at once, its first line can reach the
+            // client in the same read as the 101, and a client that attaches its message handler only after "open"
+            // (await open, then listen: common in scripts) would lose it. websocketd never hits this because it
+            // starts the program after the 101; a short pause gives the same order.
+            channel.eventLoop().schedule(this::resumeOutputIfOpen, EARLY_OUTPUT_DELAY_MS, TimeUnit.MILLISECONDS);
+        } else {
+            resumeOutput();
+        }
         if (settings.pingMs() > 0) {
             lastPongNanos = System.nanoTime(); // the 2 x pingms allowance starts with the session
             pinger = channel.eventLoop().scheduleAtFixedRate(this::ping, settings.pingMs(), settings.pingMs(),
@@ -277,6 +287,12 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
             resumeOutput();
         }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    private void resumeOutputIfOpen() {
+        if (!clientGone) {
+            resumeOutput();
+        }
     }
 
     private void resumeOutput() {

@@ -18,6 +18,28 @@ import org.wsbridge.process.posix.Signals;
 class ChildProcessStdioTest extends ProcessTestBase {
 
     @Test
+    void outputWaitingInThePipeIsSeenWhilePausedAndDeliveredOnResume() throws Exception {
+        RecordingHandler handler = new RecordingHandler();
+        ChildProcess child = onLoop(() -> {
+            ChildProcess c = ChildProcess.start(loop, reaper, request("/bin/echo", "early"), handler, alloc,
+                    reaper.log());
+            c.pauseStdout();
+            return started(c);
+        });
+        awaitCondition(() -> {
+            try {
+                return onLoop(child::stdoutWaiting);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "echo's output in the paused pipe");
+        onLoopRun(child::resumeStdout);
+        assertEquals("early\n", handler.awaitEof(TIMEOUT));
+        assertEquals(false, (boolean) onLoop(child::stdoutWaiting));
+        await(child.gone());
+    }
+
+    @Test
     void catEchoesStdinAndExitsAtStdinEof() throws Exception {
         RecordingHandler handler = new RecordingHandler();
         ChildProcess child = start(handler, "/bin/cat");
