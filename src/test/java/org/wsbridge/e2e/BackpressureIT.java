@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.wsbridge.testing.Poll;
 
 /** Bounded memory both ways, for sessions and CGI: a client that does not read, a child that does not read (SPEC §3). */
 class BackpressureIT {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.wsbridge.testing.Poll;
 
 /** {@code --cgidir}: CGI/1.1 scripts on the WebSocket's port (SPEC §5, reference §2 and §4.1). */
 class CgiIT {

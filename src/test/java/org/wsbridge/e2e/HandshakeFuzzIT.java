@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.wsbridge.testing.Poll;
 
 /**
  * Hostile handshakes (SPEC §5): a few thousand seeded malformed requests, each on its own connection, must each get

@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.wsbridge.testing.Poll;
 
 /**
  * Debian's headless Chromium driven through chromedriver's W3C WebDriver HTTP protocol: just enough of it to open

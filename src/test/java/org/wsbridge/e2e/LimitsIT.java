@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.wsbridge.testing.Poll;
 
 /** Limits and refusals: --maxforks, --maxframesize, --pingms, bad handshakes, programs that cannot start. */
 class LimitsIT {

@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -45,14 +46,7 @@ public final class RawHttpClient implements AutoCloseable {
 
     /** The {@code NAME=value} lines of a reply's body (e.g. a script printing its environment). */
     public static Map<String, String> variables(Reply reply) {
-        Map<String, String> vars = new LinkedHashMap<>();
-        for (String line : reply.body().split("\n")) {
-            int eq = line.indexOf('=');
-            if (eq > 0) {
-                vars.put(line.substring(0, eq), line.substring(eq + 1));
-            }
-        }
-        return vars;
+        return Wsbridge.environment(List.of(reply.body().split("\n")));
     }
 
     /** One request with {@code Connection: close} and its reply. */

@@ -14,8 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.wsbridge.testing.Poll;
 
 /**
  * A real wsbridge, started through the packaged launcher on a free port of 127.0.0.1, as a user would start it.
@@ -113,10 +114,12 @@ public final class Wsbridge implements AutoCloseable {
 
     /** A child's environment from the {@code NAME=value} lines it printed (as {@code env} prints them). */
     public static Map<String, String> environment(List<String> lines) {
-        Map<String, String> env = new HashMap<>();
+        Map<String, String> env = new LinkedHashMap<>();
         for (String line : lines) {
             int eq = line.indexOf('=');
-            env.put(line.substring(0, eq), line.substring(eq + 1));
+            if (eq > 0) {
+                env.put(line.substring(0, eq), line.substring(eq + 1));
+            }
         }
         return env;
     }

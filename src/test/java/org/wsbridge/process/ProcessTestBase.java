@@ -152,14 +152,8 @@ abstract class ProcessTestBase {
     }
 
     /** Polls a condition the test cannot be told about (the state of another process) until it holds. */
-    static void awaitCondition(java.util.function.BooleanSupplier condition, String what) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new java.util.concurrent.TimeoutException("waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
+    static void awaitCondition(java.util.function.BooleanSupplier condition, String what) {
+        org.wsbridge.testing.Poll.until(condition, TIMEOUT, () -> "waiting for " + what);
     }
 
     /** True while process pid sleeps in a write to a full pipe. */

@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.wsbridge.e2e.Poll;
 import org.wsbridge.e2e.Wsbridge;
+import org.wsbridge.testing.Poll;
 
 /**
  * A real nginx running examples/nginx/wsbridge.conf in the foreground as the current user: the example's

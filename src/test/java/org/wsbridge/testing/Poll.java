@@ -1,4 +1,4 @@
-package org.wsbridge.e2e;
+package org.wsbridge.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
