@@ -13,7 +13,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import org.wsbridge.log.LogScope;
-import org.wsbridge.websocket.ScriptTarget;
+import org.wsbridge.request.ScriptTarget;
 import org.wsbridge.websocket.Upgrader;
 
 /**

@@ -18,7 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.wsbridge.config.Config;
-import org.wsbridge.http.HttpResponses;
+import org.wsbridge.request.HttpResponses;
 import org.wsbridge.http.RedirectHandler;
 import org.wsbridge.http.RequestLimitsHandler;
 import org.wsbridge.log.LogScope;

@@ -26,7 +26,6 @@ import java.util.function.Consumer;
 import java.util.Optional;
 import org.wsbridge.config.Config;
 import org.wsbridge.config.LogLevel;
-import org.wsbridge.http.HttpResponses;
 import org.wsbridge.http.HttpRoute;
 import org.wsbridge.http.HttpRouter;
 import org.wsbridge.log.LogScope;
@@ -36,6 +35,9 @@ import org.wsbridge.process.ChildProcess;
 import org.wsbridge.process.SpawnException;
 import org.wsbridge.process.SpawnRequest;
 import org.wsbridge.process.posix.Errno;
+import org.wsbridge.request.CgiRequests;
+import org.wsbridge.request.HttpResponses;
+import org.wsbridge.request.ScriptTarget;
 
 /**
  * Turns an upgrade request into a running {@link Session}, or rejects it with a status and a clean body.
