@@ -11,7 +11,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wsbridge.server.InJvmServer;
 import org.wsbridge.testing.Poll;
+import org.wsbridge.testing.ShellScript;
 import org.wsbridge.testing.TestConfig;
 import org.wsbridge.websocket.ReverseLookup;
 
@@ -171,9 +171,7 @@ class CgiExchangeTest {
     }
 
     private void script(String name, String... lines) throws IOException {
-        Path file = dir.resolve(name);
-        Files.writeString(file, "#!/bin/sh\n" + String.join("\n", lines) + "\n");
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        ShellScript.write(dir, name, lines);
     }
 
     /** The payload of a chunked body. */

@@ -18,13 +18,11 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Clock;
 import java.util.EnumSet;
@@ -43,6 +41,7 @@ import org.wsbridge.http.RawHttp;
 import org.wsbridge.request.ScriptTarget;
 import org.wsbridge.server.InJvmServer;
 import org.wsbridge.testing.Poll;
+import org.wsbridge.testing.ShellScript;
 import org.wsbridge.testing.TestConfig;
 
 /**
@@ -138,7 +137,7 @@ class UpgraderTest {
 
     @Test
     void aValidUpgradeStartsTheProgramAndSwitchesWithTheWebSocketHeaders() throws Exception {
-        Path program = executable("hello", "echo hello");
+        Path program = ShellScript.write(dir, "hello", "echo hello");
         Config config = TestConfig.of(dir, "--header=X-All: a", "--header-ws=X-Ws: w", "--header-http=X-Http: h",
                 program.toString());
         try (InJvmServer server = new InJvmServer(config, ReverseLookup.off());
@@ -174,13 +173,6 @@ class UpgraderTest {
             assertTrue(server.logText().contains("Could not launch process " + scripts.resolve("noexec")),
                     server.logText());
         }
-    }
-
-    private Path executable(String name, String... lines) throws IOException {
-        Path file = dir.resolve(name);
-        Files.writeString(file, "#!/bin/sh\n" + String.join("\n", lines) + "\n");
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return file;
     }
 
     private Upgrader upgrader(boolean fdsShort) {
