@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keeps the packages in layers that follow the data (command line → server → HTTP routing → WebSocket →
- * request → process → log → config): a package may use only the packages below it. Read from the compiled
- * classes' constant pools, so fully qualified names and nested types count too, and comments do not.
+ * request → process → log → config): a package may use only the packages below it, and config no Netty. Read
+ * from the compiled classes' constant pools, so fully qualified names and nested types count too, comments not.
  */
 class PackageLayersTest {
     /** Top to bottom; {@code ""} is {@code org.wsbridge} itself ({@code Main}). */
@@ -40,10 +40,14 @@ class PackageLayersTest {
                 String layer = layerOf(name);
                 seen.add(layer);
                 int rank = rank(layer, name);
-                for (String used : referencedLayers(Files.readAllBytes(file))) {
+                List<String> constants = constantStrings(Files.readAllBytes(file));
+                for (String used : referencedLayers(constants)) {
                     if (rank(used, name + " -> " + used) < rank) {
                         upward.add(name + " uses " + used);
                     }
+                }
+                if (layer.equals("config") && constants.stream().anyMatch(c -> c.contains("io/netty/"))) {
+                    upward.add(name + " uses Netty (config is plain records)");
                 }
             }
         }
@@ -65,9 +69,21 @@ class PackageLayersTest {
         return rank;
     }
 
-    /** The wsbridge packages named anywhere in a class file's constant pool (classes, descriptors, signatures). */
-    static Set<String> referencedLayers(byte[] classFile) throws IOException {
+    /** The wsbridge packages named in a class file's constants (classes, descriptors, signatures). */
+    private static Set<String> referencedLayers(List<String> constants) {
         Set<String> layers = new TreeSet<>();
+        for (String constant : constants) {
+            Matcher m = REFERENCE.matcher(constant);
+            while (m.find()) {
+                layers.add(m.group(1));
+            }
+        }
+        return layers;
+    }
+
+    /** The text constants (CONSTANT_Utf8) of a class file's constant pool. */
+    private static List<String> constantStrings(byte[] classFile) throws IOException {
+        List<String> strings = new ArrayList<>();
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(classFile));
         if (in.readInt() != 0xCAFEBABE) {
             throw new IOException("not a class file");
@@ -78,12 +94,7 @@ class PackageLayersTest {
         for (int i = 1; i < count; i++) {
             int tag = in.readUnsignedByte();
             switch (tag) {
-                case 1 -> {
-                    Matcher m = REFERENCE.matcher(in.readUTF());
-                    while (m.find()) {
-                        layers.add(m.group(1));
-                    }
-                }
+                case 1 -> strings.add(in.readUTF());
                 case 7, 8, 16, 19, 20 -> in.skipBytes(2);
                 case 15 -> in.skipBytes(3);
                 case 3, 4, 9, 10, 11, 12, 17, 18 -> in.skipBytes(4);
@@ -94,6 +105,6 @@ class PackageLayersTest {
                 default -> throw new IOException("unknown constant pool tag " + tag);
             }
         }
-        return layers;
+        return strings;
     }
 }
