@@ -3,7 +3,9 @@ package org.wsbridge.websocket;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.IoEventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -19,6 +21,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.util.AsciiString;
 import io.netty.util.concurrent.Future;
 import java.time.Clock;
 import java.util.Base64;
@@ -26,6 +29,7 @@ import java.util.function.Consumer;
 import java.util.Optional;
 import org.wsbridge.config.Config;
 import org.wsbridge.config.LogLevel;
+import org.wsbridge.http.HttpCodec;
 import org.wsbridge.http.HttpResponses;
 import org.wsbridge.http.HttpRoute;
 import org.wsbridge.http.HttpRouter;
@@ -153,12 +157,12 @@ public final class Upgrader {
             }
         });
         name.addListener(f -> {
+            done.run(); // first: the router's resumed reading must not override the session's backpressure
             boolean started = channel.isActive()
                     && start(ctx, request, target, scope, origin, leaveHttp, cgi.withRemoteHost(name.getNow()));
             if (!started) {
                 context.forks().release();
             }
-            done.run();
         });
         return true;
     }
@@ -208,7 +212,7 @@ public final class Upgrader {
                 .allowExtensions(false)
                 .closeOnProtocolViolation(true)
                 .build();
-        WebSocketServerHandshaker13 handshaker = new WebSocketServerHandshaker13(webSocketUrl(request), null, decoder);
+        Handshake handshake = new Handshake(webSocketUrl(request), decoder);
         FullHttpRequest full = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
                 Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE);
         HttpHeaders extra = new DefaultHttpHeaders();
@@ -216,7 +220,7 @@ public final class Upgrader {
         config.headers().ws().forEach(h -> extra.add(h.name(), h.value()));
         ChannelFuture written;
         try {
-            written = handshaker.handshake(channel, full, extra, channel.newPromise());
+            written = channel.writeAndFlush(handshake.response(full, extra));
         } catch (RuntimeException e) {
             // A check of Netty's that the ones above missed: the child is running, so end it like a failed write.
             written = channel.newFailedFuture(e);
@@ -229,11 +233,41 @@ public final class Upgrader {
                 return;
             }
             leaveHttp.run();
-            channel.pipeline().addLast("utf8", new TextValidator());
-            channel.pipeline().addLast("session", session);
+            ChannelPipeline pipeline = channel.pipeline();
+            HttpCodec.switchOutbound(pipeline, handshake.frameEncoder());
+            pipeline.addLast("utf8", new TextValidator());
+            pipeline.addLast("session", session);
             context.sessions().add(channel);
             session.upgraded();
+            HttpCodec.switchInbound(pipeline, handshake.frameDecoder()); // frames sent with the request arrive now
         });
+    }
+
+    /**
+     * Netty's RFC 6455 handshake, used for its 101 and frame codecs only: the pipeline switch is
+     * {@link HttpCodec}'s, so that nothing the client sent early is lost.
+     */
+    private static final class Handshake extends WebSocketServerHandshaker13 {
+        private static final AsciiString CONNECTION_UPGRADE = AsciiString.cached("Upgrade");
+
+        Handshake(String url, WebSocketDecoderConfig decoder) {
+            super(url, null, decoder);
+        }
+
+        /** The 101, with {@code Connection: Upgrade} spelled as websocketd's (gorilla's) 101 spells it. */
+        FullHttpResponse response(FullHttpRequest request, HttpHeaders extra) {
+            FullHttpResponse response = newHandshakeResponse(request, extra);
+            response.headers().set(HttpHeaderNames.CONNECTION, CONNECTION_UPGRADE);
+            return response;
+        }
+
+        ChannelHandler frameDecoder() {
+            return newWebsocketDecoder();
+        }
+
+        ChannelHandler frameEncoder() {
+            return newWebSocketEncoder();
+        }
     }
 
     private boolean refuse(ChannelHandlerContext ctx, HttpRequest request, LogScope scope, HttpResponseStatus status,
