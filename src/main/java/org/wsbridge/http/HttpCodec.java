@@ -214,6 +214,7 @@ public final class HttpCodec extends CombinedChannelDuplexHandler<HttpRequestDec
             Iterator<Entry<CharSequence, CharSequence>> entries = headers.iteratorCharSequence();
             while (entries.hasNext()) {
                 Entry<CharSequence, CharSequence> header = entries.next();
+                buf.ensureWritable(header.getKey().length() + header.getValue().length() + 4);
                 writeCanonicalName(header.getKey(), buf);
                 buf.writeByte(':').writeByte(' ');
                 buf.writeCharSequence(header.getValue(), CharsetUtil.US_ASCII);
