@@ -3,7 +3,9 @@ package org.wsbridge.websocket;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.IoEventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -18,6 +20,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.util.AsciiString;
 import io.netty.util.concurrent.Future;
 import java.time.Clock;
 import java.util.Base64;
@@ -33,6 +36,7 @@ import org.wsbridge.process.SpawnException;
 import org.wsbridge.process.SpawnRequest;
 import org.wsbridge.process.posix.Errno;
 import org.wsbridge.request.CgiRequests;
+import org.wsbridge.request.HttpCodec;
 import org.wsbridge.request.HttpResponses;
 import org.wsbridge.request.ScriptTarget;
 
@@ -139,12 +143,12 @@ public final class Upgrader {
         }
         Runnable done = http.hold();
         name.addListener(f -> {
+            done.run(); // first: the router's resumed reading must not override the session's backpressure
             boolean started = channel.isActive()
                     && start(ctx, request, target, scope, origin, http, cgi.withRemoteHost(name.getNow()));
             if (!started) {
                 context.forks().release();
             }
-            done.run();
         });
         return true;
     }
@@ -194,7 +198,7 @@ public final class Upgrader {
                 .allowExtensions(false)
                 .closeOnProtocolViolation(true)
                 .build();
-        WebSocketServerHandshaker13 handshaker = new WebSocketServerHandshaker13(webSocketUrl(request), null, decoder);
+        Handshake handshake = new Handshake(webSocketUrl(request), decoder);
         FullHttpRequest full = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
                 Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE);
         HttpHeaders extra = new DefaultHttpHeaders();
@@ -202,7 +206,7 @@ public final class Upgrader {
         config.headers().ws().forEach(h -> extra.add(h.name(), h.value()));
         ChannelFuture written;
         try {
-            written = handshaker.handshake(channel, full, extra, channel.newPromise());
+            written = channel.writeAndFlush(handshake.response(full, extra));
         } catch (RuntimeException e) {
             // A check of Netty's that the ones above missed: the child is running, so end it like a failed write.
             written = channel.newFailedFuture(e);
@@ -215,11 +219,41 @@ public final class Upgrader {
                 return;
             }
             http.leave();
-            channel.pipeline().addLast("utf8", new TextValidator());
-            channel.pipeline().addLast("session", session);
+            ChannelPipeline pipeline = channel.pipeline();
+            HttpCodec.switchOutbound(pipeline, handshake.frameEncoder());
+            pipeline.addLast("utf8", new TextValidator());
+            pipeline.addLast("session", session);
             context.sessions().add(channel);
             session.upgraded();
+            HttpCodec.switchInbound(pipeline, handshake.frameDecoder()); // frames sent with the request arrive now
         });
+    }
+
+    /**
+     * Netty's RFC 6455 handshake, used for its 101 and frame codecs only: the pipeline switch is
+     * {@link HttpCodec}'s, so that nothing the client sent early is lost.
+     */
+    private static final class Handshake extends WebSocketServerHandshaker13 {
+        private static final AsciiString CONNECTION_UPGRADE = AsciiString.cached("Upgrade");
+
+        Handshake(String url, WebSocketDecoderConfig decoder) {
+            super(url, null, decoder);
+        }
+
+        /** The 101, with {@code Connection: Upgrade} spelled as websocketd's (gorilla's) 101 spells it. */
+        FullHttpResponse response(FullHttpRequest request, HttpHeaders extra) {
+            FullHttpResponse response = newHandshakeResponse(request, extra);
+            response.headers().set(HttpHeaderNames.CONNECTION, CONNECTION_UPGRADE);
+            return response;
+        }
+
+        ChannelHandler frameDecoder() {
+            return newWebsocketDecoder();
+        }
+
+        ChannelHandler frameEncoder() {
+            return newWebSocketEncoder();
+        }
     }
 
     private boolean refuse(ChannelHandlerContext ctx, HttpRequest request, LogScope scope, HttpResponseStatus status,
