@@ -50,7 +50,10 @@ public final class ServerTls {
         requireMatch(chain.get(0), key, tls);
         SslContextBuilder builder;
         if (provider == SslProvider.JDK) {
-            builder = SslContextBuilder.forServer(key, jdkCertificates(chain, tls.certificate(), "--sslcert", ""));
+            Throwable noOpenSsl = OpenSsl.unavailabilityCause();
+            builder = SslContextBuilder.forServer(key, jdkCertificates(chain, tls.certificate(), "--sslcert",
+                    noOpenSsl == null ? "" : " (the JDK's TLS is in use because OpenSSL did not load: " + noOpenSsl
+                            + ")"));
         } else {
             String pem = PemFiles.pem("CERTIFICATE", chain);
             check(() -> OpenSslPem.checkPrivateKey(PemFiles.pem("PRIVATE KEY", List.of(key.getEncoded()))),
@@ -93,17 +96,17 @@ public final class ServerTls {
         return certificates;
     }
 
-    /** For the JDK's TLS, which needs its own X.509 objects: the JDK refuses some names OpenSSL and Go accept. */
+    /**
+     * For the JDK's side, which needs its own X.509 objects; the JDK refuses some names OpenSSL and Go accept, so
+     * the message ends with {@code why} the JDK is involved.
+     */
     private static List<X509Certificate> jdkCertificates(List<byte[]> certificates, Path file, String option,
             String why) throws TlsSetupException {
         try {
             return PemFiles.jdkCertificates(certificates);
         } catch (GeneralSecurityException e) {
-            Throwable openSsl = OpenSsl.unavailabilityCause();
-            String context = option.equals("--sslcert") && openSsl != null
-                    ? " (wsbridge uses the JDK's TLS because OpenSSL did not load: " + openSsl + ")" : why;
             throw new TlsSetupException(option + " file '" + file + "' holds a certificate that cannot be parsed: "
-                    + e.getMessage() + context, e);
+                    + e.getMessage() + why, e);
         }
     }
 

@@ -145,6 +145,31 @@ class TransportIT {
         }
     }
 
+    @Test
+    void brokenTlsFilesStopStartupWithExit1NamingTheFile() throws Exception {
+        Path garbage = tmp.resolve("garbage.pem");
+        Files.writeString(garbage, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+        Path otherKey = tmp.resolve("other-key.pem");
+        TestCertificates.writePkcs8(otherKey, TestCertificates.rsaKeyPair().getPrivate());
+        Path encrypted = tmp.resolve("encrypted.pem");
+        Files.writeString(encrypted, "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n"
+                + "DEK-Info: AES-128-CBC,00\n\nAAAA\n-----END RSA PRIVATE KEY-----\n");
+        Path missing = tmp.resolve("missing.pem");
+        assertFatal("cannot read --sslcert file '" + missing + "': no such file", missing, key);
+        assertFatal("--sslcert file '" + garbage + "' holds a certificate that cannot be parsed: not a DER"
+                + " certificate", garbage, key);
+        assertFatal("--sslkey file '" + otherKey + "' does not belong to the first certificate in --sslcert file '"
+                + cert + "'", cert, otherKey);
+        assertFatal("--sslkey file '" + encrypted + "' cannot be used: the private key is encrypted", cert, encrypted);
+    }
+
+    private static void assertFatal(String message, Path certificate, Path privateKey) throws Exception {
+        Wsbridge.Result result = Wsbridge.runToExit(List.of("--port=0", "--ssl", "--sslcert=" + certificate,
+                "--sslkey=" + privateKey, "cat"), Duration.ofSeconds(20));
+        assertEquals(1, result.exit(), result.stdout() + result.stderr());
+        assertTrue(result.stdout().contains("| FATAL  | server     |  | " + message), result.stdout());
+    }
+
     /** s_client options: trust only {@code caFile}, fail on a verification error, check the IP address. */
     private static String[] trusting(Path caFile, String... more) {
         List<String> options = new ArrayList<>(List.of("-CAfile", caFile.toString(), "-verify_return_error",

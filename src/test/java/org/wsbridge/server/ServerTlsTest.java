@@ -219,6 +219,19 @@ class ServerTlsTest {
                 + " cannot be parsed: Empty issuer DN"), refused.getMessage());
     }
 
+    /** Client certificates are checked by the JDK (README, "Differences"): such a CA is refused with the reason. */
+    @Test
+    void anSslcaWithEmptyNamesIsRefusedWithTheJdksReason() throws Exception {
+        Path namelessCa = dir.resolve("nameless-ca.pem");
+        TestCertificates.writeCertificates(namelessCa,
+                TestCertificates.selfSignedWithoutNames(TestCertificates.rsaKeyPair()));
+        TlsSetupException refused = assertThrows(TlsSetupException.class,
+                () -> ServerTls.sslContext(new Tls(cert, pkcs8, Optional.of(namelessCa))));
+        assertEquals("--sslca file '" + namelessCa + "' holds a certificate that cannot be parsed: Empty issuer DN"
+                + " not allowed in X509Certificates (client certificates are checked by the JDK's X.509 code)",
+                refused.getMessage());
+    }
+
     @ParameterizedTest
     @EnumSource(value = SslProvider.class, names = {"JDK", "OPENSSL"})
     void aCorruptCertificateStopsStartupThoughOpenSslWouldSendIt(SslProvider provider) throws Exception {
