@@ -78,7 +78,7 @@ final class PemFiles {
         return parsed;
     }
 
-    /** {@code der} as PEM blocks with {@code label}, one after the other. */
+    /** Each of {@code ders} as a PEM block with {@code label}, one after the other. */
     static String pem(String label, List<byte[]> ders) {
         StringBuilder text = new StringBuilder();
         Base64.Encoder encoder = Base64.getMimeEncoder(64, new byte[] {'\n'});
