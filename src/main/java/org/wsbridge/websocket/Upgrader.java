@@ -51,11 +51,25 @@ public final class Upgrader {
     private final SessionSettings settings;
     private final UpgradeContext context;
     private final HttpResponses responses = HttpResponses.bare(Clock.systemUTC());
+    /** The same for every session: built once here, not per upgrade. */
+    private final WebSocketDecoderConfig decoderConfig;
+    /** {@code --header} and {@code --header-ws}; the handshaker copies them into each 101, never changes them. */
+    private final HttpHeaders upgradeHeaders;
 
     public Upgrader(Config config, UpgradeContext context) {
         this.config = config;
         this.settings = SessionSettings.of(config);
         this.context = context;
+        long max = settings.maxFrameSize();
+        this.decoderConfig = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(max <= 0 || max > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) max)
+                .allowExtensions(false)
+                .closeOnProtocolViolation(true)
+                .build();
+        HttpHeaders extra = new DefaultHttpHeaders();
+        config.headers().all().forEach(h -> extra.add(h.name(), h.value()));
+        config.headers().ws().forEach(h -> extra.add(h.name(), h.value()));
+        this.upgradeHeaders = extra;
     }
 
     /**
@@ -202,21 +216,14 @@ public final class Upgrader {
     }
 
     private void handshake(Channel channel, HttpRequest request, Session session, Runnable leaveHttp) {
-        long max = settings.maxFrameSize();
-        WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(max <= 0 || max > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) max)
-                .allowExtensions(false)
-                .closeOnProtocolViolation(true)
-                .build();
-        WebSocketServerHandshaker13 handshaker = new WebSocketServerHandshaker13(webSocketUrl(request), null, decoder);
+        WebSocketServerHandshaker13 handshaker = new WebSocketServerHandshaker13(webSocketUrl(request), null,
+                decoderConfig);
         FullHttpRequest full = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
                 Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE);
-        HttpHeaders extra = new DefaultHttpHeaders();
-        config.headers().all().forEach(h -> extra.add(h.name(), h.value()));
-        config.headers().ws().forEach(h -> extra.add(h.name(), h.value()));
         ChannelFuture written;
         try {
-            written = handshaker.handshake(channel, full, extra, channel.newPromise());
+            written = handshaker.handshake(channel, full, upgradeHeaders.isEmpty() ? null : upgradeHeaders,
+                    channel.newPromise());
         } catch (RuntimeException e) {
             // A check of Netty's that the ones above missed: the child is running, so end it like a failed write.
             written = channel.newFailedFuture(e);
