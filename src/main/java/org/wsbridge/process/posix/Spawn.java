@@ -105,7 +105,8 @@ public final class Spawn {
         check("posix_spawn_file_actions_adddup2", posix_spawn_file_actions_adddup2(actions, stderr, 2));
         if (HAS_CLOSEFROM) {
             check("posix_spawn_file_actions_addclosefrom_np",
-                    Extensions.ClosefromNp.posix_spawn_file_actions_addclosefrom_np(actions, FIRST_INHERITED_FD_TO_CLOSE));
+                    Extensions.ClosefromNp.posix_spawn_file_actions_addclosefrom_np(actions,
+                            FIRST_INHERITED_FD_TO_CLOSE));
         }
         if (cwd.isPresent()) {
             if (!HAS_CHDIR) {
@@ -127,7 +128,8 @@ public final class Spawn {
             // posix_spawn then sets to SIG_IGN in the child, and ignores survive exec.
             allSignals.setMemory(0, Signals.SIGSET_SIZE, (byte) 0xff);
             Signals.sigemptyset(noSignals);
-            check("posix_spawnattr_setsigdefault", posix_spawnattr_setsigdefault(address, Pointer.nativeValue(allSignals)));
+            check("posix_spawnattr_setsigdefault",
+                    posix_spawnattr_setsigdefault(address, Pointer.nativeValue(allSignals)));
             check("posix_spawnattr_setsigmask", posix_spawnattr_setsigmask(address, Pointer.nativeValue(noSignals)));
             check("posix_spawnattr_setflags", posix_spawnattr_setflags(address,
                     (short) (POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)));
