@@ -54,11 +54,25 @@ public final class Upgrader {
     private final SessionSettings settings;
     private final UpgradeContext context;
     private final HttpResponses responses = HttpResponses.bare(Clock.systemUTC());
+    /** The same for every session: built once here, not per upgrade. */
+    private final WebSocketDecoderConfig decoderConfig;
+    /** {@code --header} and {@code --header-ws}; the handshaker copies them into each 101, never changes them. */
+    private final HttpHeaders upgradeHeaders;
 
     public Upgrader(Config config, UpgradeContext context) {
         this.config = config;
         this.settings = SessionSettings.of(config);
         this.context = context;
+        long max = settings.maxFrameSize();
+        this.decoderConfig = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(max <= 0 || max > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) max)
+                .allowExtensions(false)
+                .closeOnProtocolViolation(true)
+                .build();
+        HttpHeaders extra = new DefaultHttpHeaders();
+        config.headers().all().forEach(h -> extra.add(h.name(), h.value()));
+        config.headers().ws().forEach(h -> extra.add(h.name(), h.value()));
+        this.upgradeHeaders = extra;
     }
 
     /**
@@ -192,21 +206,12 @@ public final class Upgrader {
     }
 
     private void handshake(Channel channel, HttpRequest request, Session session, HttpSide http) {
-        long max = settings.maxFrameSize();
-        WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(max <= 0 || max > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) max)
-                .allowExtensions(false)
-                .closeOnProtocolViolation(true)
-                .build();
-        Handshake handshake = new Handshake(webSocketUrl(request), decoder);
+        Handshake handshake = new Handshake(webSocketUrl(request), decoderConfig);
         FullHttpRequest full = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
                 Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE);
-        HttpHeaders extra = new DefaultHttpHeaders();
-        config.headers().all().forEach(h -> extra.add(h.name(), h.value()));
-        config.headers().ws().forEach(h -> extra.add(h.name(), h.value()));
         ChannelFuture written;
         try {
-            written = channel.writeAndFlush(handshake.response(full, extra));
+            written = channel.writeAndFlush(handshake.response(full, upgradeHeaders.isEmpty() ? null : upgradeHeaders));
         } catch (RuntimeException e) {
             // A check of Netty's that the ones above missed: the child is running, so end it like a failed write.
             written = channel.newFailedFuture(e);
