@@ -104,6 +104,22 @@ class RelayIT {
     }
 
     @Test
+    void binaryModeReturnsWhatCatWroteInOnePieceAsOneMessage() throws Exception {
+        java.util.Random random = new java.util.Random(7);
+        try (Wsbridge server = Wsbridge.start("--binary", "cat"); WsClient ws = WsClient.connect(server.ws("/"))) {
+            // Small messages first: they teach the reader to expect small output.
+            for (int size : new int[] {4, 4, 4, 1_000, 10_000, 60_000, 1_000}) {
+                byte[] data = new byte[size];
+                random.nextBytes(data);
+                ws.sendBinary(data);
+                byte[] got = ws.nextBinary();
+                assertEquals(size, got.length, "one message of " + size + " bytes");
+                assertArrayEquals(data, got);
+            }
+        }
+    }
+
+    @Test
     void binaryModeWritesBytesRawAndDropsText() throws Exception {
         try (Wsbridge server = Wsbridge.start("--binary", "cat"); WsClient ws = WsClient.connect(server.ws("/"))) {
             ws.send("dropped");
