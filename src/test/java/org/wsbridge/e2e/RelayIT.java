@@ -77,6 +77,8 @@ class RelayIT {
             assertEquals(List.of("{\"stream\":\"stderr\",\"data\":\"E\"}", "{\"stream\":\"stdout\",\"data\":\"O\"}"),
                     got);
             assertEquals(1000, ws.nextClose().code());
+            // As websocketd: what goes to the client is still logged.
+            server.awaitLog(l -> l.contains("| ERROR  | stderr") && l.endsWith("| E"), WsClient.TIMEOUT);
         }
     }
 
