@@ -68,23 +68,8 @@ public final class LibC {
     private static native int setrlimit(int resource, long[] limit) throws LastErrorException;
 
     private static native int prctl(int option, long arg2, long arg3, long arg4, long arg5) throws LastErrorException;
-    // sys/ioctl.h
-    private static native int ioctl(int fd, long request, int[] arg) throws LastErrorException;
-    /** asm-generic/ioctls.h: bytes waiting to be read. */
-    static final long FIONREAD = 0x541B;
 
     /** A pipe whose two ends are close-on-exec: {@code [read end, write end]}. */
-    /** How many bytes can be read from fd right now; 0 when unknown. */
-    public static int bytesReadable(int fd) {
-        int[] n = new int[1];
-        try {
-            ioctl(fd, FIONREAD, n);
-            return n[0];
-        } catch (LastErrorException e) {
-            return 0;
-        }
-    }
-
     public static int[] pipe() throws PosixException {
         int[] fds = new int[2];
         try {
