@@ -35,8 +35,9 @@ import org.wsbridge.log.LogScope;
  * <p><b>Ending, first cause wins.</b> The child's output reaching EOF (not its exit) ends the session: every line
  * already written is delivered, the termination ladder runs, and once the direct child's exit status is known a
  * close frame says how it ended (1000, or 1011 with the status). The client leaving (close frame, TCP drop, ping
- * timeout, oversize message) closes the socket at once and runs the ladder in the background. The
- * {@code --maxforks} slot is given back when the child's whole process group is gone.
+ * timeout, oversize message) closes the socket at once and runs the ladder in the background. Every such end
+ * goes through {@link #finish}, once; {@link State} says how far a session has got. The {@code --maxforks} slot
+ * is given back when the child's whole process group is gone.
  */
 public final class Session extends ChannelInboundHandlerAdapter implements ChildHandler {
     /** Initial size of the buffer that gathers one socket read's messages for a single stdin write. */
@@ -355,11 +356,11 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
                 ? new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE.code(), "")
                 : new CloseWebSocketFrame(WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code(), exitStatus.describe());
         channel.writeAndFlush(close).addListener(f -> {
-            if (f.isSuccess() && state != State.CLOSED) {
-                closeTimer = channel.eventLoop().schedule(() -> channel.close(), CLOSE_ANSWER_MS,
-                        TimeUnit.MILLISECONDS);
-            } else {
+            if (!f.isSuccess()) {
                 channel.close();
+            } else if (state != State.CLOSED) {
+                closeTimer = channel.eventLoop().schedule(() -> channel.close(), CLOSE_ANSWER_MS,
+                        TimeUnit.MILLISECONDS); // cancelled in closed()
             }
         });
     }
