@@ -42,6 +42,8 @@ import org.wsbridge.log.LogScope;
 public final class Session extends ChannelInboundHandlerAdapter implements ChildHandler {
     /** Initial size of the buffer that gathers one socket read's messages for a single stdin write. */
     private static final int STDIN_BATCH = 8192;
+    /** Up to this much of a message still missing fragments waits for them, so it reaches stdin in one write. */
+    private static final int STDIN_HOLD = 65536;
     /** How long a close frame we sent waits for the client's answer before the socket is closed anyway. */
     private static final long CLOSE_ANSWER_MS = 1000;
 
@@ -83,6 +85,8 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
     private long messageBytes;
     private boolean forwardingMessage;
     private ByteBuf stdinBatch;
+    /** Where in stdinBatch a message still missing its final fragment starts, or -1. */
+    private int openMessageStart = -1;
     private long lastPongNanos;
 
     public Session(Channel channel, SessionSettings settings, LogScope scope) {
@@ -188,32 +192,52 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
                 return;
             }
             ByteBuf content = frame.content();
-            boolean newline = frame.isFinalFragment() && !settings.binary();
             if (stdinBatch == null) {
                 // Room for many small messages: one socket read often carries dozens of them.
                 stdinBatch = channel.alloc().directBuffer(Math.max(STDIN_BATCH, content.readableBytes() + 1));
             }
+            if (!(frame instanceof ContinuationWebSocketFrame)) {
+                openMessageStart = stdinBatch.writerIndex();
+            }
             stdinBatch.writeBytes(content, content.readerIndex(), content.readableBytes());
-            if (newline) {
-                stdinBatch.writeByte('\n');
+            if (frame.isFinalFragment()) {
+                openMessageStart = -1;
+                if (!settings.binary()) {
+                    stdinBatch.writeByte('\n');
+                }
             }
         } finally {
             frame.release();
         }
     }
 
-    /** One stdin write per socket read, however many messages it carried. */
+    /**
+     * One stdin write per socket read, however many messages it carried. A message whose last fragments have not
+     * arrived yet waits for them (up to {@link #STDIN_HOLD}), so that, as in websocketd, a message reaches the
+     * child in one write.
+     */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         ByteBuf batch = stdinBatch;
-        stdinBatch = null;
         if (batch != null) {
-            child.writeStdin(batch);
-            if (child.stdinPending() > 0) {
-                channel.config().setAutoRead(false); // resumed by stdinDrained()
+            int open = openMessageStart;
+            if (open < 0 || batch.writerIndex() - open >= STDIN_HOLD) {
+                stdinBatch = null;
+                openMessageStart = -1;
+                writeStdin(batch);
+            } else if (open > batch.readerIndex()) {
+                writeStdin(batch.retainedSlice(batch.readerIndex(), open - batch.readerIndex()));
+                batch.readerIndex(open);
             }
         }
         ctx.fireChannelReadComplete();
+    }
+
+    private void writeStdin(ByteBuf data) {
+        child.writeStdin(data);
+        if (child.stdinPending() > 0) {
+            channel.config().setAutoRead(false); // resumed by stdinDrained()
+        }
     }
 
     @Override

@@ -20,6 +20,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
@@ -145,6 +146,55 @@ class SessionTest {
             assertArrayEquals(data, ByteBufUtil.getBytes(frame.content()), size + " bytes");
             frame.release();
         }
+    }
+
+    @Test
+    void aFragmentedMessageReachesStdinInOneWrite() throws Exception {
+        // dd sends back exactly what its first read returned.
+        start(BINARY, "/bin/dd", "bs=65536", "count=1", "status=none");
+        upgrade();
+        Poll.until(() -> wchan(child.pid()).contains("pipe_read"), TIMEOUT, () -> "dd is not reading yet");
+        byte[] data = new byte[3_000];
+        new Random(5).nextBytes(data);
+        // Three socket reads, one fragment each.
+        send(new BinaryWebSocketFrame(false, 0, alloc.directBuffer().writeBytes(data, 0, 1_000)));
+        send(new ContinuationWebSocketFrame(false, 0, alloc.directBuffer().writeBytes(data, 1_000, 1_000)));
+        send(new ContinuationWebSocketFrame(true, 0, alloc.directBuffer().writeBytes(data, 2_000, 1_000)));
+        WebSocketFrame frame = nextFrame();
+        assertArrayEquals(data, ByteBufUtil.getBytes(frame.content()));
+        frame.release();
+        assertEquals(1000, nextClose().statusCode());
+    }
+
+    @Test
+    void aFragmentedMessageOverThePipeSizeIsNotHeldBack() throws Exception {
+        start(BINARY, "/bin/cat");
+        upgrade();
+        byte[] data = new byte[200_000];
+        new Random(6).nextBytes(data);
+        send(new BinaryWebSocketFrame(false, 0, alloc.directBuffer().writeBytes(data, 0, 100_000)));
+        send(new ContinuationWebSocketFrame(false, 0, alloc.directBuffer().writeBytes(data, 100_000, 50_000)));
+        // The message is not finished, yet cat has echoed the start of it.
+        WebSocketFrame first = nextFrame();
+        ByteBuf got = alloc.directBuffer().writeBytes(first.content());
+        first.release();
+        send(new ContinuationWebSocketFrame(true, 0, alloc.directBuffer().writeBytes(data, 150_000, 50_000)));
+        while (got.readableBytes() < data.length) {
+            WebSocketFrame frame = nextFrame();
+            got.writeBytes(frame.content());
+            frame.release();
+        }
+        assertArrayEquals(data, ByteBufUtil.getBytes(got));
+        got.release();
+    }
+
+    @Test
+    void textFragmentsAreOneLine() throws Exception {
+        start(TEXT, "/bin/cat");
+        upgrade();
+        send(new TextWebSocketFrame(false, 0, "hel"));
+        send(new ContinuationWebSocketFrame(true, 0, "lo"));
+        assertEquals("hello", text(nextFrame()));
     }
 
     @Test
@@ -345,6 +395,14 @@ class SessionTest {
                 throw cause;
             }
             throw new AssertionError(e.getCause());
+        }
+    }
+
+    private static String wchan(int pid) {
+        try {
+            return Files.readString(Path.of("/proc/" + pid + "/wchan"));
+        } catch (IOException e) {
+            return "";
         }
     }
 
