@@ -40,10 +40,6 @@ import org.wsbridge.log.LogScope;
  * is given back when the child's whole process group is gone.
  */
 public final class Session extends ChannelInboundHandlerAdapter implements ChildHandler {
-    /** Initial size of the buffer that gathers one socket read's messages for a single stdin write. */
-    private static final int STDIN_BATCH = 8192;
-    /** Up to this much of a message still missing fragments waits for them, so it reaches stdin in one write. */
-    private static final int STDIN_HOLD = 65536;
     /** How long a close frame we sent waits for the client's answer before the socket is closed anyway. */
     private static final long CLOSE_ANSWER_MS = 1000;
 
@@ -67,6 +63,7 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
     private final LineFramer stdoutLines;
     private final LineFramer stderrLines;
     private final OutboundFrames frames;
+    private final StdinBatch stdin;
     private final LineFramer.Sink stdoutToClient = (buf, index, length) -> sendLine("stdout", buf, index, length);
     private final LineFramer.Sink stderrToClient = (buf, index, length) -> {
         logStderr(buf, index, length); // websocketd logs stderr with --passstderr too
@@ -84,9 +81,6 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
 
     private long messageBytes;
     private boolean forwardingMessage;
-    private ByteBuf stdinBatch;
-    /** Where in stdinBatch a message still missing its final fragment starts, or -1. */
-    private int openMessageStart = -1;
     private long lastPongNanos;
 
     public Session(Channel channel, SessionSettings settings, LogScope scope) {
@@ -96,6 +90,7 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
         this.stdoutLines = new LineFramer(channel.alloc(), settings.maxLineSize());
         this.stderrLines = new LineFramer(channel.alloc(), settings.maxLineSize());
         this.frames = new OutboundFrames(channel.alloc());
+        this.stdin = new StdinBatch(channel.alloc(), !settings.binary());
         this.openOutputs = settings.passStderr() ? 2 : 1;
     }
 
@@ -191,53 +186,23 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
             if (!forwardingMessage || finished()) {
                 return;
             }
-            ByteBuf content = frame.content();
-            if (stdinBatch == null) {
-                // Room for many small messages: one socket read often carries dozens of them.
-                stdinBatch = channel.alloc().directBuffer(Math.max(STDIN_BATCH, content.readableBytes() + 1));
-            }
-            if (!(frame instanceof ContinuationWebSocketFrame)) {
-                openMessageStart = stdinBatch.writerIndex();
-            }
-            stdinBatch.writeBytes(content, content.readerIndex(), content.readableBytes());
-            if (frame.isFinalFragment()) {
-                openMessageStart = -1;
-                if (!settings.binary()) {
-                    stdinBatch.writeByte('\n');
-                }
-            }
+            stdin.add(frame);
         } finally {
             frame.release();
         }
     }
 
-    /**
-     * One stdin write per socket read, however many messages it carried. A message whose last fragments have not
-     * arrived yet waits for them (up to {@link #STDIN_HOLD}), so that, as in websocketd, a message reaches the
-     * child in one write.
-     */
+    /** One stdin write per socket read, however many messages it carried (see {@link StdinBatch}). */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        ByteBuf batch = stdinBatch;
-        if (batch != null) {
-            int open = openMessageStart;
-            if (open < 0 || batch.writerIndex() - open >= STDIN_HOLD) {
-                stdinBatch = null;
-                openMessageStart = -1;
-                writeStdin(batch);
-            } else if (open > batch.readerIndex()) {
-                writeStdin(batch.retainedSlice(batch.readerIndex(), open - batch.readerIndex()));
-                batch.readerIndex(open);
+        ByteBuf data = stdin.take();
+        if (data != null) {
+            child.writeStdin(data);
+            if (child.stdinPending() > 0) {
+                channel.config().setAutoRead(false); // resumed by stdinDrained()
             }
         }
         ctx.fireChannelReadComplete();
-    }
-
-    private void writeStdin(ByteBuf data) {
-        child.writeStdin(data);
-        if (child.stdinPending() > 0) {
-            channel.config().setAutoRead(false); // resumed by stdinDrained()
-        }
     }
 
     @Override
@@ -458,10 +423,7 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
         if (pinger != null) {
             pinger.cancel(false);
         }
-        if (stdinBatch != null) {
-            stdinBatch.release();
-            stdinBatch = null;
-        }
+        stdin.discard();
         stdoutLines.discard();
         frames.discard();
         // stderr keeps its framer: its lines still go to the log.
