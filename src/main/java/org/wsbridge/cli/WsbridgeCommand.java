@@ -91,13 +91,13 @@ public final class WsbridgeCommand {
     String passEnv = "PATH,LD_LIBRARY_PATH";
 
     @Option(names = "--binary", order = RUN + 3, description = "Binary mode: client messages reach stdin byte for "
-            + "byte, and stdout goes to the client as binary messages, in whatever pieces it is read. Default: off "
-            + "(text: a line per message).")
+            + "byte, and stdout goes to the client as binary messages, one per read of what the pipe holds (up to "
+            + "64 KiB). Default: off (text: a line per message).")
     boolean binary;
 
     @Option(names = "--passstderr", order = RUN + 4, description = "Send stderr to the client too: every stdout "
             + "and stderr line becomes a JSON message {\"stream\":\"stdout\" or \"stderr\",\"data\":LINE}. Not with "
-            + "--binary. Default: off (stderr lines are logged).")
+            + "--binary. stderr is still logged. Default: off (stderr lines are only logged).")
     boolean passStderr;
 
     @Option(names = "--maxforks", order = RUN + 5, paramLabel = "N", description = "At most N WebSocket sessions "

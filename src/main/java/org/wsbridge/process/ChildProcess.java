@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import org.wsbridge.log.LogScope;
 import org.wsbridge.process.posix.Errno;
-import org.wsbridge.process.posix.LibC;
 import org.wsbridge.process.posix.PosixException;
 import org.wsbridge.process.posix.Signals;
 import org.wsbridge.process.posix.Spawn;
@@ -154,12 +153,6 @@ public final class ChildProcess {
     public void pauseStdout() {
         requireLoop(loop);
         stdout.pause();
-    }
-
-    /** True when the child has already written output that wsbridge has not read yet. */
-    public boolean stdoutWaiting() {
-        requireLoop(loop);
-        return stdout.isOpen() && LibC.bytesReadable(stdout.fd().intValue()) > 0;
     }
 
     /** Reads stdout again, in a task of its own (never from inside this call), until the pipe is empty. */

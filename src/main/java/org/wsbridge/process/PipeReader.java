@@ -19,7 +19,7 @@ import org.wsbridge.log.LogScope;
 final class PipeReader extends PipeEnd {
     private static final int MIN_READ = 512;
     private static final int INITIAL_READ = 2048;
-    /** The default pipe capacity: one read can empty a full pipe. */
+    /** The default pipe capacity: one chunk can empty a full pipe. */
     private static final int MAX_READ = 65536;
     /** Reads per turn before yielding to the loop's other work, so that one flooding child cannot starve it. */
     private static final int READS_PER_TURN = 16;
@@ -61,33 +61,71 @@ final class PipeReader extends PipeEnd {
         }
     }
 
-    /** Reads until EAGAIN, end of file, a pause, or the turn's budget is spent (then continues in a later task). */
+    /**
+     * Reads until EAGAIN, end of file, a pause, or the turn's budget is spent (then continues in a later task). Each
+     * chunk is what the pipe held (up to {@link #MAX_READ}), so a program's single write arrives as one chunk.
+     */
     private void readAvailable() {
         for (int i = 0; i < READS_PER_TURN; i++) {
             if (paused || !isOpen()) {
                 return;
             }
-            ByteBuf buf = alloc.directBuffer(readSize);
+            // Allocated per read, never kept: an idle session holds no read buffer.
+            ByteBuf buf = alloc.directBuffer(readSize, MAX_READ);
+            Fill result = fill(buf);
+            if (buf.isReadable()) {
+                adaptReadSize(buf.readableBytes());
+                onChunk.accept(buf);
+            } else {
+                buf.release();
+            }
+            if (result == Fill.EOF && isOpen()) {
+                close();
+                onEof.run();
+            }
+            if (result != Fill.MORE) {
+                return;
+            }
+        }
+        scheduleRead();
+    }
+
+    /** How a {@link #fill} ended. */
+    private enum Fill {
+        /** The pipe may hold more (a short read, or the buffer reached its bound): read again. */
+        MORE,
+        /** The pipe is empty (EAGAIN): wait for the next event. */
+        EMPTY,
+        /** End of file (or a read error): no more data will come. */
+        EOF
+    }
+
+    /**
+     * Reads into buf, growing it while reads fill it, until a read comes back short, the pipe is empty, or buf
+     * holds {@link #MAX_READ} bytes. Without the growing, a message written in one piece would be cut at the
+     * buffer size (--binary sends each chunk as one message).
+     */
+    private Fill fill(ByteBuf buf) {
+        while (true) {
             int n;
             try {
                 n = read(buf);
             } catch (IOException e) {
                 log.debug("process", "Reading " + name + " failed: " + e.getMessage());
-                n = -1;
+                return Fill.EOF;
             }
-            if (n <= 0) {
-                buf.release();
-                if (n < 0) {
-                    close();
-                    onEof.run();
-                }
-                return;
+            if (n < 0) {
+                return Fill.EOF;
+            }
+            if (n == 0) {
+                return Fill.EMPTY;
             }
             buf.writerIndex(buf.writerIndex() + n);
-            adaptReadSize(n);
-            onChunk.accept(buf);
+            if (buf.isWritable() || buf.capacity() >= MAX_READ) {
+                return Fill.MORE;
+            }
+            buf.capacity(Math.min(buf.capacity() * 2, MAX_READ));
         }
-        scheduleRead();
     }
 
     /** Bytes read, 0 on EAGAIN, -1 at end of file (Netty's FileDescriptor conventions). */
@@ -99,10 +137,10 @@ final class PipeReader extends PipeEnd {
         return fd().read(nio, nio.position(), nio.limit());
     }
 
-    /** Grow after a full read, shrink after a small one: line-sized output stays in small buffers. */
+    /** The next first read: as large as the last chunk, shrinking after small ones (line-sized output stays small). */
     private void adaptReadSize(int n) {
-        if (n == readSize) {
-            readSize = Math.min(readSize * 2, MAX_READ);
+        if (n >= readSize) {
+            readSize = Math.min(Integer.highestOneBit(n) << 1, MAX_READ);
         } else if (n < readSize / 4) {
             readSize = Math.max(readSize / 2, MIN_READ);
         }

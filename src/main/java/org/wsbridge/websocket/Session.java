@@ -36,16 +36,27 @@ import org.wsbridge.process.LineFramer;
  * <p><b>Ending, first cause wins.</b> The child's output reaching EOF (not its exit) ends the session: every line
  * already written is delivered, the termination ladder runs, and once the direct child's exit status is known a
  * close frame says how it ended (1000, or 1011 with the status). The client leaving (close frame, TCP drop, ping
- * timeout, oversize message) closes the socket at once and runs the ladder in the background. The
- * {@code --maxforks} slot is given back when the child's whole process group is gone.
+ * timeout, oversize message) closes the socket at once and runs the ladder in the background. Every such end
+ * goes through {@link #finish}, once; {@link State} says how far a session has got. The {@code --maxforks} slot
+ * is given back when the child's whole process group is gone.
  */
 public final class Session extends ChannelInboundHandlerAdapter implements ChildHandler {
-    /** Initial size of the buffer that gathers one socket read's messages for a single stdin write. */
-    private static final int STDIN_BATCH = 8192;
-    /** How long output the program printed before the 101 waits after it (see {@link #upgraded()}). */
-    private static final long EARLY_OUTPUT_DELAY_MS = 2;
     /** How long a close frame we sent waits for the client's answer before the socket is closed anyway. */
     private static final long CLOSE_ANSWER_MS = 1000;
+
+    /** Where a session is. It only moves forward, from top to bottom. */
+    enum State {
+        /** The child runs but the 101 is not sent yet: its output waits in the pipes. */
+        STARTING,
+        /** Relaying both ways. */
+        OPEN,
+        /** The child is done and our close frame is out: waiting for the client's answer. */
+        CLOSING,
+        /** Nothing more goes to the client (it left, was dropped, or never got the 101); the child is ending. */
+        FINISHED,
+        /** The connection is closed as well. */
+        CLOSED
+    }
 
     private final Channel channel;
     private final SessionSettings settings;
@@ -53,22 +64,24 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
     private final LineFramer stdoutLines;
     private final LineFramer stderrLines;
     private final OutboundFrames frames;
+    private final StdinBatch stdin;
+    private final LineFramer.Sink stdoutToClient = (buf, index, length) -> sendLine("stdout", buf, index, length);
+    private final LineFramer.Sink stderrToClient = (buf, index, length) -> {
+        logStderr(buf, index, length); // websocketd logs stderr with --passstderr too
+        sendLine("stderr", buf, index, length);
+    };
     private final long startNanos = System.nanoTime();
 
     private ChildProcess child;
-    private boolean upgraded;
-    private boolean stdoutEof;
-    private boolean stderrEof;
-    private boolean outputDone;
-    private boolean clientGone;
-    private boolean closeSent;
-    private boolean disconnectLogged;
+    private State state = State.STARTING;
+    /** Output streams not at end of file yet: stdout, and stderr with --passstderr. */
+    private int openOutputs;
     private ExitStatus exitStatus;
+    private ScheduledFuture<?> pinger;
+    private ScheduledFuture<?> closeTimer;
 
     private long messageBytes;
     private boolean forwardingMessage;
-    private ByteBuf stdinBatch;
-    private ScheduledFuture<?> pinger;
     private long lastPongNanos;
 
     public Session(Channel channel, SessionSettings settings, LogScope scope) {
@@ -78,6 +91,8 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
         this.stdoutLines = new LineFramer(channel.alloc(), settings.maxLineSize());
         this.stderrLines = new LineFramer(channel.alloc(), settings.maxLineSize());
         this.frames = new OutboundFrames(channel.alloc());
+        this.stdin = new StdinBatch(channel.alloc(), !settings.binary());
+        this.openOutputs = settings.passStderr() ? 2 : 1;
     }
 
     /**
@@ -104,21 +119,15 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
 
     /** The 101 went out and this handler is in the pipeline: start relaying. */
     public void upgraded() {
-        upgraded = true;
+        state = State.OPEN;
         scope.access("session", "CONNECT");
         if (!channel.isActive()) {
-            clientGone();
+            finish("the connection was lost during the handshake");
+            closed();
             return;
         }
-        if (child.stdoutWaiting()) {
-            // The program started before the 101 and has already printed. Sent at once, its first line can reach the
-            // client in the same read as the 101, and a client that attaches its message handler only after "open"
-            // (await open, then listen: common in scripts) would lose it. websocketd never hits this because it
-            // starts the program after the 101; a short pause gives the same order.
-            channel.eventLoop().schedule(this::resumeOutputIfOpen, EARLY_OUTPUT_DELAY_MS, TimeUnit.MILLISECONDS);
-        } else {
-            resumeOutput();
-        }
+        // What the program printed before the 101 is read now, in a task after this one: it follows the 101.
+        resumeOutput();
         if (settings.pingMs() > 0) {
             lastPongNanos = System.nanoTime(); // the 2 x pingms allowance starts with the session
             pinger = channel.eventLoop().scheduleAtFixedRate(this::ping, settings.pingMs(), settings.pingMs(),
@@ -128,15 +137,16 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
 
     /** The handshake failed after the child was spawned: end the child quietly. */
     public void abort() {
-        clientGone = true;
-        stdoutLines.discard();
-        stderrLines.discard();
-        child.terminate(settings.closeMs());
+        finish("the handshake failed");
     }
 
     /** wsbridge is shutting down: tell the client and end the child. */
     public void shutdown() {
         closeWith(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code(), "going away");
+    }
+
+    private boolean finished() {
+        return state.compareTo(State.FINISHED) >= 0;
     }
 
     // ---- client → child
@@ -174,31 +184,21 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
                 closeWith(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "message too big");
                 return;
             }
-            if (!forwardingMessage || clientGone) {
+            if (!forwardingMessage || finished()) {
                 return;
             }
-            ByteBuf content = frame.content();
-            boolean newline = frame.isFinalFragment() && !settings.binary();
-            if (stdinBatch == null) {
-                // Room for many small messages: one socket read often carries dozens of them.
-                stdinBatch = channel.alloc().directBuffer(Math.max(STDIN_BATCH, content.readableBytes() + 1));
-            }
-            stdinBatch.writeBytes(content, content.readerIndex(), content.readableBytes());
-            if (newline) {
-                stdinBatch.writeByte('\n');
-            }
+            stdin.add(frame);
         } finally {
             frame.release();
         }
     }
 
-    /** One stdin write per socket read, however many messages it carried. */
+    /** One stdin write per socket read, however many messages it carried (see {@link StdinBatch}). */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        ByteBuf batch = stdinBatch;
-        stdinBatch = null;
-        if (batch != null) {
-            child.writeStdin(batch);
+        ByteBuf data = stdin.take();
+        if (data != null) {
+            child.writeStdin(data);
             if (child.stdinPending() > 0) {
                 channel.config().setAutoRead(false); // resumed by stdinDrained()
             }
@@ -208,7 +208,7 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
 
     @Override
     public void stdinDrained() {
-        if (!clientGone) {
+        if (!finished()) {
             channel.config().setAutoRead(true);
         }
     }
@@ -216,7 +216,7 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
     @Override
     public void stdinClosed() {
         scope.debug("process", "Process closed its STDIN; further messages are dropped");
-        if (!clientGone) {
+        if (!finished()) {
             channel.config().setAutoRead(true);
         }
     }
@@ -225,26 +225,22 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
 
     @Override
     public void stdout(ByteBuf chunk) {
-        if (clientGone) {
+        if (finished()) {
             chunk.release();
             return;
         }
         if (settings.binary()) {
             frames.add(OutboundFrames.OPCODE_BINARY, chunk);
         } else {
-            stdoutLines.feed(chunk, (buf, index, length) -> sendLine("stdout", buf, index, length));
+            stdoutLines.feed(chunk, stdoutToClient);
         }
         flushOutput();
     }
 
     @Override
     public void stderr(ByteBuf chunk) {
-        if (settings.passStderr()) {
-            if (clientGone) {
-                chunk.release();
-                return;
-            }
-            stderrLines.feed(chunk, (buf, index, length) -> sendLine("stderr", buf, index, length));
+        if (settings.passStderr() && !finished()) {
+            stderrLines.feed(chunk, stderrToClient);
             flushOutput();
         } else {
             stderrLines.feed(chunk, this::logStderr);
@@ -284,16 +280,10 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (channel.isWritable() && upgraded) {
+        if (channel.isWritable() && state != State.STARTING) {
             resumeOutput();
         }
         ctx.fireChannelWritabilityChanged();
-    }
-
-    private void resumeOutputIfOpen() {
-        if (!clientGone) {
-            resumeOutput();
-        }
     }
 
     private void resumeOutput() {
@@ -305,33 +295,31 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
 
     @Override
     public void stdoutEof() {
-        stdoutEof = true;
-        if (!clientGone) {
-            stdoutLines.finish((buf, index, length) -> sendLine("stdout", buf, index, length));
+        if (!finished()) {
+            stdoutLines.finish(stdoutToClient);
             flushOutput();
         }
-        outputMaybeDone();
+        outputEnded();
     }
 
     @Override
     public void stderrEof() {
-        stderrEof = true;
-        if (settings.passStderr()) {
-            if (!clientGone) {
-                stderrLines.finish((buf, index, length) -> sendLine("stderr", buf, index, length));
-                flushOutput();
-            }
+        if (settings.passStderr() && !finished()) {
+            stderrLines.finish(stderrToClient);
+            flushOutput();
         } else {
             stderrLines.finish(this::logStderr);
         }
-        outputMaybeDone();
+        if (settings.passStderr()) {
+            outputEnded();
+        }
     }
 
-    private void outputMaybeDone() {
-        if (outputDone || !stdoutEof || (settings.passStderr() && !stderrEof)) {
+    /** One output stream reached end of file; after the last, the child is done (SPEC §4). */
+    private void outputEnded() {
+        if (--openOutputs > 0) {
             return;
         }
-        outputDone = true;
         scope.debug("process", "Process STDOUT closed");
         child.terminate(settings.closeMs());
         if (exitStatus != null) {
@@ -342,7 +330,7 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
     private void childExited(ExitStatus status) {
         exitStatus = status;
         scope.debug("process", "Process exit: " + status.describe());
-        if (outputDone) {
+        if (openOutputs == 0) {
             closeWithStatus();
         }
         logDisconnect();
@@ -350,18 +338,19 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
 
     /** The child is done and all its output delivered: say how it ended (SPEC §4; websocketd just drops TCP). */
     private void closeWithStatus() {
-        if (clientGone || closeSent) {
+        if (state != State.OPEN) {
             return;
         }
-        closeSent = true;
+        state = State.CLOSING;
         CloseWebSocketFrame close = exitStatus.success()
                 ? new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE.code(), "")
                 : new CloseWebSocketFrame(WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code(), exitStatus.describe());
         channel.writeAndFlush(close).addListener(f -> {
-            if (f.isSuccess()) {
-                channel.eventLoop().schedule(() -> channel.close(), CLOSE_ANSWER_MS, TimeUnit.MILLISECONDS);
-            } else {
+            if (!f.isSuccess()) {
                 channel.close();
+            } else if (state != State.CLOSED) {
+                closeTimer = channel.eventLoop().schedule(() -> channel.close(), CLOSE_ANSWER_MS,
+                        TimeUnit.MILLISECONDS); // cancelled in closed()
             }
         });
     }
@@ -373,30 +362,28 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
             if (scope.enabled(LogLevel.DEBUG)) {
                 scope.debug("websocket", "Client closed: " + close.statusCode() + " " + close.reasonText());
             }
-            if (closeSent) {
+            if (state != State.OPEN) {
                 channel.close(); // the answer to our close frame
                 return;
             }
-            closeSent = true;
             // Echo the code with an empty reason, as websocketd does.
             CloseWebSocketFrame echo = close.statusCode() < 0
                     ? new CloseWebSocketFrame() : new CloseWebSocketFrame(close.statusCode(), "");
             channel.writeAndFlush(echo).addListener(ChannelFutureListener.CLOSE);
+            finish("the client closed");
         } finally {
             close.release();
         }
-        clientGone();
     }
 
     /** Server-side close for a protocol reason (oversize message, ping timeout, shutdown). */
     private void closeWith(int code, String reason) {
-        if (!closeSent && channel.isActive()) {
-            closeSent = true;
+        if (state == State.OPEN && channel.isActive()) {
             channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
         } else {
             channel.close();
         }
-        clientGone();
+        finish(reason);
     }
 
     private void ping() {
@@ -411,8 +398,8 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        clientGone();
-        logDisconnect();
+        finish("the connection closed");
+        closed();
         ctx.fireChannelInactive();
     }
 
@@ -422,25 +409,39 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
         channel.close();
     }
 
-    private void clientGone() {
-        if (clientGone) {
+    /**
+     * The one way a session ends for the client, whatever the cause (the first wins): nothing more is sent to it,
+     * what is buffered for it is dropped, and the child is ended in the background.
+     */
+    private void finish(String reason) {
+        if (finished()) {
             return;
         }
-        clientGone = true;
+        state = State.FINISHED;
+        if (scope.enabled(LogLevel.DEBUG)) {
+            scope.debug("websocket", "Session over: " + reason);
+        }
         if (pinger != null) {
             pinger.cancel(false);
         }
-        if (stdinBatch != null) {
-            stdinBatch.release();
-            stdinBatch = null;
-        }
+        stdin.discard();
         stdoutLines.discard();
         frames.discard();
-        if (settings.passStderr()) {
-            stderrLines.discard();
-        }
+        // stderr keeps its framer: its lines still go to the log.
         resumeOutput(); // keep draining the pipes so the child is never stuck writing to nobody
         child.terminate(settings.closeMs());
+    }
+
+    /** The connection is closed: the last step. */
+    private void closed() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        if (closeTimer != null) {
+            closeTimer.cancel(false);
+        }
+        logDisconnect();
     }
 
     /** {@code 1.234s}: the session's duration as the DISCONNECT line shows it. */
@@ -449,11 +450,11 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
         return ms / 1000 + "." + frac + "s";
     }
 
+    /** Once the connection is closed and the exit status known (in either order). */
     private void logDisconnect() {
-        if (!upgraded || disconnectLogged || channel.isActive() || exitStatus == null) {
+        if (state != State.CLOSED || exitStatus == null) {
             return;
         }
-        disconnectLogged = true;
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
         scope.with("status", exitStatus.describe())
                 .with("duration", seconds(ms))

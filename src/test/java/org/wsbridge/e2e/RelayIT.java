@@ -77,6 +77,8 @@ class RelayIT {
             assertEquals(List.of("{\"stream\":\"stderr\",\"data\":\"E\"}", "{\"stream\":\"stdout\",\"data\":\"O\"}"),
                     got);
             assertEquals(1000, ws.nextClose().code());
+            // As websocketd: what goes to the client is still logged.
+            server.awaitLog(l -> l.contains("| ERROR  | stderr") && l.endsWith("| E"), WsClient.TIMEOUT);
         }
     }
 
@@ -100,6 +102,22 @@ class RelayIT {
                 got.writeBytes(ws.nextBinary());
             }
             assertArrayEquals(data, got.toByteArray());
+        }
+    }
+
+    @Test
+    void binaryModeReturnsWhatCatWroteInOnePieceAsOneMessage() throws Exception {
+        java.util.Random random = new java.util.Random(7);
+        try (Wsbridge server = Wsbridge.start("--binary", "cat"); WsClient ws = WsClient.connect(server.ws("/"))) {
+            // Small messages first: they teach the reader to expect small output.
+            for (int size : new int[] {4, 4, 4, 1_000, 10_000, 60_000, 1_000}) {
+                byte[] data = new byte[size];
+                random.nextBytes(data);
+                ws.sendBinary(data);
+                byte[] got = ws.nextBinary();
+                assertEquals(size, got.length, "one message of " + size + " bytes");
+                assertArrayEquals(data, got);
+            }
         }
     }
 

@@ -70,18 +70,6 @@ public final class LibC {
 
     private static native int prctl(int option, int[] arg2, long arg3, long arg4, long arg5);
 
-    // sys/ioctl.h
-    private static native int ioctl(int fd, long request, int[] arg);
-
-    /** asm-generic/ioctls.h: bytes waiting to be read. */
-    static final long FIONREAD = 0x541B;
-
-    /** How many bytes can be read from fd right now; 0 when unknown. */
-    public static int bytesReadable(int fd) {
-        int[] n = new int[1];
-        return ioctl(fd, FIONREAD, n) < 0 ? 0 : n[0];
-    }
-
     /** A pipe whose two ends are close-on-exec: {@code [read end, write end]}. */
     public static int[] pipe() throws PosixException {
         int[] fds = new int[2];
