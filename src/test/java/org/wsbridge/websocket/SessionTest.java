@@ -163,7 +163,7 @@ class SessionTest {
         WebSocketFrame frame = nextFrame();
         assertArrayEquals(data, ByteBufUtil.getBytes(frame.content()));
         frame.release();
-        assertEquals(1000, nextClose().statusCode());
+        assertEquals(1000, nextCloseCode());
     }
 
     @Test
@@ -215,7 +215,7 @@ class SessionTest {
         got.sort(null);
         assertEquals(List.of("{\"stream\":\"stderr\",\"data\":\"E\"}", "{\"stream\":\"stdout\",\"data\":\"O\"}"), got);
         awaitLog(l -> l.contains("| ERROR  | stderr") && l.endsWith("| E"));
-        assertEquals(1000, nextClose().statusCode());
+        assertEquals(1000, nextCloseCode());
     }
 
     @Test
@@ -223,7 +223,7 @@ class SessionTest {
         start(PASS_STDERR, "/bin/sh", "-c", "read x; echo late >&2");
         upgrade();
         send(new CloseWebSocketFrame(1000, "bye"));
-        assertEquals(1000, nextClose().statusCode());
+        assertEquals(1000, nextCloseCode());
         // Closing the client closes the child's stdin: `read` returns and the script writes to stderr.
         awaitLog(l -> l.contains("| ERROR  | stderr") && l.endsWith("| late"));
     }
@@ -252,7 +252,7 @@ class SessionTest {
             }
         }));
         upgrade();
-        assertEquals(1000, nextClose().statusCode());
+        assertEquals(1000, nextCloseCode());
         assertTrue(onLoop(() -> channel.isOpen()), "waits for the client's answer");
         send(new CloseWebSocketFrame(1000, ""));
         assertFalse(onLoop(() -> channel.isOpen()));
@@ -263,7 +263,7 @@ class SessionTest {
     void aClientThatNeverAnswersIsClosedAfterASecond() throws Exception {
         start(TEXT, "/bin/true");
         upgrade();
-        assertEquals(1000, nextClose().statusCode());
+        assertEquals(1000, nextCloseCode());
         onLoop(() -> {
             channel.advanceTimeBy(999, TimeUnit.MILLISECONDS);
             channel.runScheduledPendingTasks();
@@ -362,6 +362,16 @@ class SessionTest {
 
     private CloseWebSocketFrame nextClose() throws InterruptedException {
         return assertInstanceOf(CloseWebSocketFrame.class, nextFrame());
+    }
+
+    /** The status code of the next frame, which must be a close frame (released here). */
+    private int nextCloseCode() throws InterruptedException {
+        CloseWebSocketFrame close = nextClose();
+        try {
+            return close.statusCode();
+        } finally {
+            close.release();
+        }
     }
 
     private static String text(WebSocketFrame frame) {
