@@ -39,12 +39,29 @@ bench/node_modules/.package-lock.json: bench/package.json bench/package-lock.jso
 	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { echo "make: 'node' and 'npm' are needed for the bench: install Node.js >= 18 (e.g. apt-get install nodejs npm)" >&2; exit 1; }
 	cd bench && npm ci --no-audit --no-fund
 
-bench: build bench/node_modules/.package-lock.json
+# The start-up floor: bench/floor/FloorServer.java, a bare Netty epoll WebSocket server, in target/floor/ beside a
+# copy of the launcher, the native libraries and its own start-up archives (same script, same JDKs), so that it
+# starts exactly as wsbridge does. Not part of the product jar.
+FLOOR     := target/floor
+BENCH_FLOOR ?= $(FLOOR)/wsbridge --address=127.0.0.1 --port={port} {prog}
+
+$(FLOOR)/wsbridge.jar: bench/floor/FloorServer.java $(JAR) src/main/sh/cds-archive $(LAUNCHER)
+	rm -rf $(FLOOR) && mkdir -p $(FLOOR)/classes
+	javac -nowarn -d $(FLOOR)/classes -cp $(JAR) bench/floor/FloorServer.java
+	printf 'Main-Class: FloorServer\nClass-Path: ../wsbridge.jar\n' > $(FLOOR)/manifest
+	jar --create --file $@.tmp --manifest $(FLOOR)/manifest -C $(FLOOR)/classes .
+	cp $(LAUNCHER) $(FLOOR)/wsbridge
+	if [ -d target/native ]; then cp -r target/native $(FLOOR)/native; fi
+	mv $@.tmp $@
+	WSBRIDGE_TRAINING_SESSIONS=5 bash src/main/sh/cds-archive $@
+
+bench: build bench/node_modules/.package-lock.json $(FLOOR)/wsbridge.jar
 	@if command -v websocketd >/dev/null 2>&1; then \
-	  node bench/bench.mjs --out '$(BENCH_OUT)' --server '$(BENCH_WSBRIDGE)' --baseline '$(BENCH_WEBSOCKETD)'; \
+	  node bench/bench.mjs --out '$(BENCH_OUT)' --server '$(BENCH_WSBRIDGE)' --baseline '$(BENCH_WEBSOCKETD)' \
+	    --floor '$(BENCH_FLOOR)'; \
 	else \
 	  echo "make bench: websocketd is not on the PATH (Debian: apt-get install websocketd): measuring wsbridge alone, no ratios"; \
-	  node bench/bench.mjs --out '$(BENCH_OUT)' --server '$(BENCH_WSBRIDGE)'; \
+	  node bench/bench.mjs --out '$(BENCH_OUT)' --server '$(BENCH_WSBRIDGE)' --floor '$(BENCH_FLOOR)'; \
 	fi
 
 clean:
@@ -88,17 +105,24 @@ install: $(JAR) completion
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/wsbridge $(DESTDIR)$(MANDIR)/man1 \
 	  $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 644 $(JAR) $(DESTDIR)$(DATADIR)/wsbridge/wsbridge.jar
+	@# Netty's and JNA's native libraries, copied out of the jar at build time (src/main/sh/cds-archive), so that
+	@# neither is extracted to a temporary file at every start; without them the launcher still works.
+	@if ls target/native/*.so >/dev/null 2>&1; then install -d $(DESTDIR)$(DATADIR)/wsbridge/native && \
+	  install -m 644 target/native/*.so $(DESTDIR)$(DATADIR)/wsbridge/native/; fi
 	install -m 755 $(LAUNCHER) $(DESTDIR)$(BINDIR)/wsbridge
 	@if [ -f $(MANPAGE) ]; then install -m 644 $(MANPAGE) $(DESTDIR)$(MANDIR)/man1/wsbridge.1; \
 	  else echo "make install: $(MANPAGE) is missing: no man page installed" >&2; fi
 	install -m 644 $(COMPLETION_BASH) $(DESTDIR)$(BASHCOMPDIR)/wsbridge
 	install -m 644 $(COMPLETION_ZSH) $(DESTDIR)$(ZSHCOMPDIR)/_wsbridge
-	@# The class-data sharing archive names the jar's path, so it is written where the jar will run; a staged
-	@# install (DESTDIR) would record the staging path, so packagers run src/main/sh/cds-archive after unpacking.
+	@# The start-up archives (class-data sharing for JDK 17-24, an AOT cache for JDK >= 25) name the jar's path,
+	@# so they are written where the jar will run; a staged install (DESTDIR) would record the staging path, so
+	@# packagers run src/main/sh/cds-archive after unpacking.
 	@if [ -z "$(DESTDIR)" ]; then bash src/main/sh/cds-archive $(DATADIR)/wsbridge/wsbridge.jar; fi
 
 # Removes exactly what install put there, and wsbridge's own directory; shared directories stay.
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/wsbridge $(DESTDIR)$(DATADIR)/wsbridge/wsbridge.jar $(DESTDIR)$(DATADIR)/wsbridge/wsbridge.jsa \
+	rm -f $(DESTDIR)$(BINDIR)/wsbridge $(DESTDIR)$(DATADIR)/wsbridge/wsbridge.jar \
+	  $(DESTDIR)$(DATADIR)/wsbridge/wsbridge.jdk-*.jsa $(DESTDIR)$(DATADIR)/wsbridge/wsbridge.jdk-*.aot \
+	  $(DESTDIR)$(DATADIR)/wsbridge/wsbridge.jsa $(DESTDIR)$(DATADIR)/wsbridge/native/*.so \
 	  $(DESTDIR)$(MANDIR)/man1/wsbridge.1 $(DESTDIR)$(BASHCOMPDIR)/wsbridge $(DESTDIR)$(ZSHCOMPDIR)/_wsbridge
-	rmdir $(DESTDIR)$(DATADIR)/wsbridge 2>/dev/null || true
+	rmdir $(DESTDIR)$(DATADIR)/wsbridge/native $(DESTDIR)$(DATADIR)/wsbridge 2>/dev/null || true

@@ -18,6 +18,8 @@ const USAGE = `usage: node bench/bench.mjs --server TEMPLATE [--baseline TEMPLAT
   --name N            name of --server in the table (default: the command's file name)
   --baseline-name N   name of --baseline (default: the command's file name)
   --out DIR           where results.csv, results.json, report.html and logs/ go (default target/bench)
+  --floor T           the start-up floor for the floor scenario: a bare Netty WebSocket server started by the
+                      launcher of --server (make bench builds it in target/floor/)
   --scale-flags F     flags for the idle-scale servers (default '--maxforks=0'); they replace {flags} in
                       the template, or go right before {prog} when the template has no {flags}
   -h, --help
@@ -29,7 +31,7 @@ BENCH_SCENARIOS). Sizes come from the environment: see bench/README.md.`;
 function parseArgs(argv) {
   const opts = { scenarios: [], scaleFlags: process.env.BENCH_SCALE_FLAGS ?? '--maxforks=0', out: 'target/bench' };
   const names = { '--server': 'server', '--baseline': 'baseline', '--name': 'name', '--baseline-name': 'baselineName',
-    '--out': 'out', '--scale-flags': 'scaleFlags' };
+    '--out': 'out', '--scale-flags': 'scaleFlags', '--floor': 'floor' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '-h' || a === '--help') { console.log(USAGE); process.exit(0); }
@@ -43,7 +45,7 @@ function parseArgs(argv) {
     else opts.scenarios.push(a);
   }
   if (!opts.server) usageError('--server is required');
-  for (const t of [opts.server, opts.baseline].filter(Boolean)) {
+  for (const t of [opts.server, opts.baseline, opts.floor].filter(Boolean)) {
     if (!t.includes('{port}') || !t.includes('{prog}')) usageError(`template needs {port} and {prog}: ${t}`);
   }
   if (!opts.scenarios.length) {
@@ -66,28 +68,75 @@ function envInt(name, dflt) {
   return Number(v);
 }
 
+/** The JDKs the floor scenario starts both servers with: BENCH_JDKS (JAVA_HOME directories), or the JDK of the
+ * `java` on the PATH (or JAVA_HOME) and every JDK >= 25 in /usr/lib/jvm, as src/main/sh/cds-archive does. */
+function benchJdks() {
+  const release = (home) => {
+    try {
+      const txt = fs.readFileSync(path.join(home, 'release'), 'utf8');
+      return /^JAVA_VERSION="?([^"\n]*)/m.exec(txt)?.[1] ?? null;
+    } catch { return null; }
+  };
+  let homes = (process.env.BENCH_JDKS || '').split(/\s+/).filter(Boolean);
+  if (!homes.length) {
+    if (process.env.JAVA_HOME) homes.push(process.env.JAVA_HOME);
+    else {
+      for (const dir of (process.env.PATH || '').split(':')) {
+        try { homes.push(path.dirname(path.dirname(fs.realpathSync(path.join(dir, 'java'))))); break; } catch { /* next */ }
+      }
+    }
+    try {
+      for (const d of fs.readdirSync('/usr/lib/jvm')) {
+        const v = release(path.join('/usr/lib/jvm', d));
+        if (v && Number(v.split('.')[0]) >= 25) homes.push(path.join('/usr/lib/jvm', d));
+      }
+    } catch { /* no /usr/lib/jvm */ }
+  }
+  const seen = new Set();
+  const out = [];
+  for (const h of homes) {
+    let real;
+    try { real = fs.realpathSync(h); } catch { usageError(`BENCH_JDKS: no such directory ${h}`); }
+    const version = release(real);
+    if (!version) usageError(`BENCH_JDKS: ${h} has no release file naming its JAVA_VERSION`);
+    if (seen.has(real)) continue;
+    seen.add(real);
+    let key = `jdk${version.split('.')[0]}`;
+    while (out.some((j) => j.key === key)) key += 'b';
+    out.push({ key, version, home: real });
+  }
+  return out;
+}
+
 function config() {
-  const idleNs = (process.env.IDLE_NS || '1000 4500').split(/[\s,]+/).filter(Boolean).map((v) => {
+  // BENCH_QUICK=1: one round of smaller runs, for a look in a few minutes (every size can still be set)
+  const quick = process.env.BENCH_QUICK === '1';
+  const q = (full, small) => (quick ? small : full);
+  const idleNs = (process.env.IDLE_NS || q('1000 4500', '1000')).split(/[\s,]+/).filter(Boolean).map((v) => {
     if (!/^\d+$/.test(v) || Number(v) < 1) usageError(`IDLE_NS must be positive integers, not '${v}'`);
     return Number(v);
   });
   return {
-    startupRuns: envInt('STARTUP_RUNS', 5),
+    quick,
+    jdks: benchJdks(),
+    startupRuns: envInt('STARTUP_RUNS', q(5, 3)),
     startTimeoutMs: envInt('START_TIMEOUT_S', 30) * 1000,
-    spawnN: envInt('SPAWN_N', 500),
-    spawnConcN: envInt('SPAWN_CONC_N', 1000),
+    spawnN: envInt('SPAWN_N', q(500, 200)),
+    spawnLongN: envInt('SPAWN_LONG_N', q(3000, 600)),
+    spawnConcN: envInt('SPAWN_CONC_N', q(1000, 300)),
     spawnConc: envInt('SPAWN_CONC', 16),
-    spawnWarmup: envInt('SPAWN_WARMUP', 50),
-    rttN: envInt('RTT_N', 5000),
+    spawnWarmup: envInt('SPAWN_WARMUP', q(50, 20)),
+    rttN: envInt('RTT_N', q(5000, 2000)),
     rttWarmup: envInt('RTT_WARMUP', 200),
     rttSize: envInt('RTT_SIZE', 32),
     echoConns: envInt('ECHO_CONNS', 50),
-    echoMsgs: envInt('ECHO_MSGS', 10000),
+    echoMsgs: envInt('ECHO_MSGS', q(10000, 2000)),
+    echoShortS: envInt('ECHO_SHORT_S', 2),
     echoSize: envInt('ECHO_SIZE', 64),
     echoWindow: envInt('ECHO_WINDOW', 100),
-    burstLines: envInt('BURST_LINES', 500000),
+    burstLines: envInt('BURST_LINES', q(500000, 100000)),
     idleNs,
-    idleInflight: envInt('IDLE_INFLIGHT', 32),
+    idleInflight: envInt('IDLE_INFLIGHT', 16),
     idleSettleMs: envInt('IDLE_SETTLE_MS', 1000),
     readyTimeoutMs: envInt('READY_TIMEOUT_S', 20) * 1000,
     cleanupTimeoutMs: envInt('CLEANUP_TIMEOUT_S', 30) * 1000,
@@ -95,8 +144,8 @@ function config() {
     largeMid: envInt('LARGE_MID', 65536),
     largeCount: envInt('LARGE_COUNT', 100),
     connTimeoutMs: envInt('CONN_TIMEOUT_S', 10) * 1000,
-    pauseMs: envInt('PAUSE_MS', 1000),
-    repeat: envInt('BENCH_REPEAT', 3),
+    pauseMs: envInt('PAUSE_MS', q(1000, 500)),
+    repeat: envInt('BENCH_REPEAT', q(3, 1)),
   };
 }
 
@@ -138,17 +187,18 @@ async function runScenario(name, srv, run, shared) {
     srv, cfg: shared.cfg, progs: shared.progs, tracker, aborted: false,
     rec: (key, value) => { if (!ctx.aborted) (samples[key] ||= []).push(value); },
     note: (text) => { if (!ctx.aborted) notes.push(shared.cfg.repeat > 1 ? `round ${shared.round}: ${text}` : text); },
-    async withServer(prog, label, fn, { scale = false } = {}) {
+    floorServer: shared.floorServer,
+    async withServer(prog, label, fn, { scale = false, server = srv, env = {} } = {}) {
       if (ctx.aborted) throw new Error('aborted');
-      const info = await srv.start(prog, { label, flags: scale ? shared.scaleFlags : '' });
+      const info = await server.start(prog, { label, flags: scale ? shared.scaleFlags : '', env });
       try {
         await fn(info);
       } finally {
         tracker.terminateAll();
-        const stopped = await srv.stop();
+        const stopped = await server.stop();
         if (stopped.strays) notes.push(`${stopped.strays} process(es) left after the server stopped (${label}): killed`);
         // a clean stop is exit 0 (graceful) or death by the SIGTERM sent; anything else is worth a note
-        if (!/^(exit status 0|signal SIGTERM)$/.test(stopped.exit)) notes.push(`${label}: ${info.command} → ${stopped.exit}`);
+        if (!/^(exit status (0|143)|signal SIGTERM)$/.test(stopped.exit)) notes.push(`${label}: ${info.command} → ${stopped.exit}`);
       }
     },
   };
@@ -170,6 +220,7 @@ async function runScenario(name, srv, run, shared) {
     ctx.aborted = true;
     tracker.terminateAll();
     if (srv.child) await srv.stop();
+    if (shared.floorServer?.child) await shared.floorServer.stop();
   }
   const durations = (run.durations[srv.name] ||= {});
   durations[name] = +((durations[name] ?? 0) + (now() - t0) / 1000).toFixed(1);
@@ -228,7 +279,11 @@ async function main() {
   console.log(`# bench ${run.meta.date} on ${run.meta.host}: ${run.meta.nproc} cores, fd limit ${run.meta.fdLimit}, node ${process.version}`);
   for (const s of serverSpecs) console.log(`# ${s.role} ${s.name}: ${s.template}`);
   console.log(`# scenarios: ${opts.scenarios.join(' ')}; results in ${outDir}`);
-  const shared = { cfg, progs, scaleFlags: opts.scaleFlags };
+  const floorServer = opts.floor
+    ? new Server({ name: 'floor', template: opts.floor, role: 'floor', cwd: process.cwd(), logDir, startTimeoutMs: cfg.startTimeoutMs })
+    : null;
+  if (floorServer) console.log(`# floor: ${opts.floor}; JDKs: ${cfg.jdks.map((j) => `${j.version} (${j.home})`).join(', ')}`);
+  const shared = { cfg, progs, scaleFlags: opts.scaleFlags, floorServer };
   let first = true;
   // interleaved: each scenario runs on every server before the next scenario, so drift in the machine's
   // load hits both servers alike

@@ -7,10 +7,11 @@ const clientCpuSeconds = () => { const u = process.cpuUsage(); return (u.user + 
 
 // ------------------------------------------------------------------ startup
 async function startup(ctx) {
-  const acceptMs = [], rssMb = [], threads = [];
+  const acceptMs = [], cpuMs = [], rssMb = [], threads = [];
   for (let i = 0; i < ctx.cfg.startupRuns; i++) {
     await ctx.withServer(ctx.progs.hello, 'startup', async (info) => {
       acceptMs.push(info.acceptMs);
+      cpuMs.push(info.acceptCpuMs);
       await sleep(500); // what a freshly started server holds, not a half-initialised one
       const st = readStatus(info.pid);
       rssMb.push(st.rssKb / 1024);
@@ -18,8 +19,47 @@ async function startup(ctx) {
     });
   }
   ctx.rec('startup.accept_ms', median(acceptMs));
+  ctx.rec('startup.cpu_ms', median(cpuMs));
   ctx.rec('startup.rss_mb', median(rssMb));
   ctx.rec('startup.threads', median(threads));
+}
+
+// ------------------------------------------------------------------ floor
+/**
+ * The server under test against the start-up floor (a bare Netty epoll WebSocket server started by the same
+ * launcher), for every JDK in cfg.jdks (JAVA_HOME set for both), starts alternating. Only for the server
+ * under test: the floor is a JVM's floor.
+ */
+async function floor(ctx) {
+  if (ctx.srv.role !== 'subject' || !ctx.floorServer) {
+    if (ctx.srv.role === 'subject') ctx.note('floor: no --floor template given');
+    return;
+  }
+  for (const jdk of ctx.cfg.jdks) {
+    const p = `floor.${jdk.key}`;
+    const got = { subject: { a: [], c: [], r: [] }, floor: { a: [], c: [], r: [] } };
+    for (let i = 0; i < ctx.cfg.startupRuns; i++) {
+      for (const which of i % 2 === 0 ? ['subject', 'floor'] : ['floor', 'subject']) {
+        const srv = which === 'subject' ? ctx.srv : ctx.floorServer;
+        await ctx.withServer(ctx.progs.hello, `floor-${jdk.key}-${which}`, async (info) => {
+          got[which].a.push(info.acceptMs);
+          got[which].c.push(info.acceptCpuMs);
+          await sleep(500);
+          got[which].r.push(readStatus(info.pid).rssKb / 1024);
+        }, { server: srv, env: { JAVA_HOME: jdk.home } });
+      }
+    }
+    const med = (which, k) => median(got[which][k]);
+    ctx.rec(`${p}.accept_ms`, med('subject', 'a'));
+    ctx.rec(`${p}.floor_accept_ms`, med('floor', 'a'));
+    ctx.rec(`${p}.accept_vs_floor`, med('subject', 'a') / med('floor', 'a'));
+    ctx.rec(`${p}.cpu_ms`, med('subject', 'c'));
+    ctx.rec(`${p}.floor_cpu_ms`, med('floor', 'c'));
+    ctx.rec(`${p}.cpu_vs_floor`, med('subject', 'c') / med('floor', 'c'));
+    ctx.rec(`${p}.rss_mb`, med('subject', 'r'));
+    ctx.rec(`${p}.floor_rss_mb`, med('floor', 'r'));
+    ctx.rec(`${p}.rss_vs_floor`, med('subject', 'r') / med('floor', 'r'));
+  }
 }
 
 // ------------------------------------------------------------------ spawn
@@ -60,30 +100,23 @@ async function spawnCycles(ctx, url, n, conc) {
 }
 
 async function spawn(ctx) {
-  const { spawnN, spawnConcN, spawnConc, spawnWarmup } = ctx.cfg;
-  let errors = 0, cpu = 0;
+  const { spawnN, spawnLongN, spawnConcN, spawnConc, spawnWarmup } = ctx.cfg;
+  let errors = 0;
   // a few unmeasured cycles first: a long-running server is the case that matters, not its first seconds
   const warmUp = async () => { errors += (await spawnCycles(ctx, ctx.srv.url, spawnWarmup, 1)).nErrors; };
-  await ctx.withServer(ctx.progs.hello, 'spawn-seq', async (info) => {
-    await warmUp();
-    const c0 = cpuSeconds(info.pid);
-    const r = await spawnCycles(ctx, ctx.srv.url, spawnN, 1);
-    cpu += cpuSeconds(info.pid) - c0;
-    ctx.rec('spawn.seq_conn_per_s', r.perSecond);
-    ctx.rec('spawn.seq_first_msg_p50_ms', r.firstP50);
-    errors += r.nErrors;
-  });
-  await sleep(ctx.cfg.pauseMs);
-  await ctx.withServer(ctx.progs.hello, 'spawn-conc', async (info) => {
-    await warmUp();
-    const c0 = cpuSeconds(info.pid);
-    const r = await spawnCycles(ctx, ctx.srv.url, spawnConcN, spawnConc);
-    cpu += cpuSeconds(info.pid) - c0;
-    ctx.rec('spawn.conc_conn_per_s', r.perSecond);
-    ctx.rec('spawn.conc_first_msg_p50_ms', r.firstP50);
-    errors += r.nErrors;
-  });
-  ctx.rec('spawn.server_cpu_ms_per_conn', (cpu * 1000) / (spawnN + spawnConcN));
+  const runs = [['seq', spawnN, 1], ['long', spawnLongN, 1], ['conc', spawnConcN, spawnConc]];
+  for (const [i, [name, n, conc]] of runs.entries()) {
+    if (i > 0) await sleep(ctx.cfg.pauseMs);
+    await ctx.withServer(ctx.progs.hello, `spawn-${name}`, async (info) => {
+      await warmUp();
+      const c0 = cpuSeconds(info.pid);
+      const r = await spawnCycles(ctx, ctx.srv.url, n, conc);
+      ctx.rec(`spawn.${name}_conn_per_s`, r.perSecond);
+      ctx.rec(`spawn.${name}_cpu_ms_per_conn`, ((cpuSeconds(info.pid) - c0) * 1000) / n);
+      if (name !== 'long') ctx.rec(`spawn.${name}_first_msg_p50_ms`, r.firstP50);
+      errors += r.nErrors;
+    });
+  }
   ctx.rec('spawn.errors', errors);
 }
 
@@ -128,6 +161,40 @@ async function rtt(ctx) {
 }
 
 // ------------------------------------------------------------------ echo throughput
+/** The short echo run: a fresh server, echoConns clients echoing as fast as they can for echoShortS seconds,
+ * counted from the first message, so the server's warm-up is part of it. */
+async function echoShort(ctx, payloads) {
+  const { echoConns, echoShortS, echoWindow, connTimeoutMs } = ctx.cfg;
+  const cycle = payloads[0].length;
+  await ctx.withServer(ctx.progs.cat, 'echo-short', async () => {
+    const socks = await pool(echoConns, 16, () => ctx.tracker.openRaw(ctx.srv.url));
+    let received = 0, wrong = 0, stop = false;
+    const t0 = now();
+    await Promise.all(socks.map((ws, c) => new Promise((resolve) => {
+      const mine = payloads[c];
+      let sent = 0, got = 0;
+      const timer = setTimeout(resolve, echoShortS * 1000 + connTimeoutMs);
+      ws.listen({
+        onMessage: (buf, start, end) => {
+          if (mine[got % cycle].compare(buf, start, end) !== 0) wrong++;
+          got++;
+          if (!stop) received++;
+          if (now() - t0 >= echoShortS * 1000) stop = true;
+          if (!stop) ws.sendText(mine[sent++ % cycle]);
+          if (got === sent) { clearTimeout(timer); resolve(); }
+        },
+        onClose: () => { clearTimeout(timer); resolve(); },
+      });
+      while (sent < echoWindow) ws.sendText(mine[sent++ % cycle]);
+    })));
+    ctx.rec('echo.short_msgs_per_s', received / echoShortS);
+    if (wrong) ctx.note(`echo short run: ${wrong} wrong echoes`);
+    for (const ws of socks) ws.onClose = () => {};
+    await Promise.all(socks.map((ws) => ws.close()));
+  });
+  await sleep(ctx.cfg.pauseMs);
+}
+
 async function echo(ctx) {
   const { echoConns, echoMsgs, echoSize, echoWindow, connTimeoutMs } = ctx.cfg;
   // message i of connection c carries "c:i%1000:" padded with dots: built once, checked byte for byte, and
@@ -135,6 +202,8 @@ async function echo(ctx) {
   const cycle = 1000;
   const payloads = Array.from({ length: echoConns }, (_, c) =>
     Array.from({ length: Math.min(cycle, echoMsgs) }, (_, i) => Buffer.from(`${c}:${i}:`.padEnd(echoSize, '.'))));
+  await echoShort(ctx, Array.from({ length: echoConns }, (_, c) =>
+    Array.from({ length: cycle }, (_, i) => Buffer.from(`${c}:${i}:`.padEnd(echoSize, '.')))));
   await ctx.withServer(ctx.progs.cat, 'echo', async (info) => {
     const socks = await pool(echoConns, 16, () => ctx.tracker.openRaw(ctx.srv.url));
     let wrong = 0, received = 0;
@@ -369,10 +438,14 @@ async function large(ctx) {
   ctx.rec('large.errors', errors);
 }
 
-export const RUNNERS = { startup, spawn, rtt, echo, burst, idle, large };
+export const RUNNERS = { startup, floor, spawn, rtt, echo, burst, idle, large };
 
 /** Rough upper bound of one scenario run, for its deadline. */
 export function scenarioDeadlineMs(name, cfg) {
-  const base = { startup: 20000 + cfg.startupRuns * (cfg.startTimeoutMs + 8000), idle: cfg.idleNs.length * 240000 };
+  const starts = cfg.startupRuns * (cfg.startTimeoutMs + 8000);
+  const base = {
+    startup: 20000 + starts, floor: 20000 + 2 * cfg.jdks.length * starts, idle: cfg.idleNs.length * 240000,
+    spawn: 180000 + 200 * (cfg.spawnN + cfg.spawnLongN + cfg.spawnConcN),
+  };
   return base[name] ?? 180000;
 }

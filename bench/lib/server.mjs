@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { descendants, isReaped, listenerPid, readStat } from './procfs.mjs';
+import { cpuSeconds, descendants, isReaped, listenerPid, readStat } from './procfs.mjs';
 import { sleep, now } from './wsclient.mjs';
 
 /** Servers still running, so that an interrupted run can end them by PID on the way out. */
@@ -65,8 +65,9 @@ export function expandTemplate(template, { port, prog, flags = '' }) {
 
 /** One server under test: a name and a command template; start() and stop() may be called many times. */
 export class Server {
-  constructor({ name, template, cwd, logDir, startTimeoutMs = 30000, stopTimeoutMs = 5000 }) {
+  constructor({ name, template, role = 'subject', cwd, logDir, startTimeoutMs = 30000, stopTimeoutMs = 5000 }) {
     this.name = name;
+    this.role = role;
     this.template = template;
     this.cwd = cwd;
     this.logDir = logDir;
@@ -83,7 +84,7 @@ export class Server {
    * Starts the server serving prog; resolves with { pid, port, acceptMs, command } once 127.0.0.1:port accepts
    * a TCP connection. `pid` is the process holding the listening socket (the launched one when it execs).
    */
-  async start(prog, { label, flags = '' } = {}) {
+  async start(prog, { label, flags = '', env = {} } = {}) {
     if (this.child) throw new Error(`${this.name}: already running`);
     const port = await freePort();
     const command = expandTemplate(this.template, { port, prog, flags });
@@ -92,7 +93,8 @@ export class Server {
     const t0 = now();
     // detached: the server gets its own process group, so a terminal's Ctrl-C reaches only this tool,
     // which then stops the server the same way as at the end of a scenario.
-    const child = spawn('bash', ['-c', command], { cwd: this.cwd, stdio: ['ignore', logFd, logFd], detached: true });
+    const child = spawn('bash', ['-c', command],
+      { cwd: this.cwd, env: { ...process.env, ...env }, stdio: ['ignore', logFd, logFd], detached: true });
     fs.closeSync(logFd);
     this.child = child;
     this.exitInfo = null;
@@ -120,7 +122,8 @@ export class Server {
     }
     const acceptMs = now() - t0;
     this.pid = listenerPid(port, child.pid) ?? child.pid;
-    return { pid: this.pid, port, acceptMs, command };
+    const acceptCpuMs = cpuSeconds(this.pid) * 1000;
+    return { pid: this.pid, port, acceptMs, acceptCpuMs, command };
   }
 
   get url() { return `ws://127.0.0.1:${this.port}/`; }

@@ -43,6 +43,13 @@ class InstallIT {
         Path launcher = usr.resolve("bin/wsbridge");
         assertTrue(Files.isExecutable(launcher), install.output());
         assertTrue(Files.isRegularFile(usr.resolve("share/wsbridge/wsbridge.jar")), install.output());
+        // Netty's and JNA's native libraries, copied out of the jar at build time, go with it
+        Path nativeDir = usr.resolve("share/wsbridge/native");
+        assertTrue(Files.isRegularFile(nativeDir.resolve("libjnidispatch.so")), install.output());
+        try (Stream<Path> libs = Files.list(nativeDir)) {
+            assertTrue(libs.anyMatch(p -> p.getFileName().toString().startsWith("libnetty_transport_native_epoll_")),
+                    "no Netty epoll library in " + nativeDir);
+        }
         assertTrue(Files.isRegularFile(usr.resolve("share/man/man1/wsbridge.1")), "no man page installed: "
                 + install.output());
         Path bashCompletion = usr.resolve("share/bash-completion/completions/wsbridge");
@@ -54,7 +61,7 @@ class InstallIT {
                 RUN_TIMEOUT);
         assertEquals(0, version.exit(), version.output());
         assertTrue(version.output().startsWith("wsbridge "), version.output());
-        echoesThroughTheInstalledLauncher(launcher, usr.resolve("share/wsbridge/wsbridge.jar"));
+        echoesThroughTheInstalledLauncher(launcher, usr.resolve("share/wsbridge/wsbridge.jar"), nativeDir);
         bashCompletesEveryOption(launcher, bashCompletion);
         zshCompletesOptions(zshCompletion.getParent());
 
@@ -70,14 +77,26 @@ class InstallIT {
                 Wsbridge.basedir(), CLEAN_MAKE_ENV, MAKE_TIMEOUT);
     }
 
-    /** A real session through the installed launcher, which must have found the installed jar. */
-    private static void echoesThroughTheInstalledLauncher(Path launcher, Path jar) throws Exception {
+    /**
+     * A real session through the installed launcher, which must have found the installed jar and pointed Netty
+     * and JNA at the installed native libraries.
+     */
+    private static void echoesThroughTheInstalledLauncher(Path launcher, Path jar, Path nativeDir) throws Exception {
         try (Wsbridge server = Wsbridge.start(launcher, "cat")) {
             List<String> argv = List.of(Files.readString(Path.of("/proc", Long.toString(server.pid()), "cmdline"))
                     .split("\0"));
             int dashJar = argv.indexOf("-jar");
             assertTrue(dashJar >= 0 && Path.of(argv.get(dashJar + 1)).toRealPath().equals(jar.toRealPath()),
                     "the installed launcher runs " + argv);
+            for (String property : List.of("-Djava.library.path=", "-Djna.boot.library.path=")) {
+                List<Path> given = new ArrayList<>();
+                for (String a : argv) {
+                    if (a.startsWith(property)) {
+                        given.add(Path.of(a.substring(property.length())).toRealPath());
+                    }
+                }
+                assertEquals(List.of(nativeDir.toRealPath()), given, "the launcher's " + property + " in " + argv);
+            }
             try (WsClient ws = WsClient.connect(server.ws("/"))) {
                 ws.send("installed");
                 assertEquals("installed", ws.nextText());
