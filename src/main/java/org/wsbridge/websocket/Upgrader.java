@@ -25,6 +25,7 @@ import java.util.Base64;
 import java.util.function.Consumer;
 import java.util.Optional;
 import org.wsbridge.config.Config;
+import org.wsbridge.config.Launch;
 import org.wsbridge.config.LogLevel;
 import org.wsbridge.http.HttpResponses;
 import org.wsbridge.http.HttpRoute;
@@ -36,13 +37,17 @@ import org.wsbridge.process.ChildProcess;
 import org.wsbridge.process.SpawnException;
 import org.wsbridge.process.SpawnRequest;
 import org.wsbridge.process.posix.Errno;
+import org.wsbridge.relay.RelayEncoding;
+import org.wsbridge.relay.RelayFrontend;
+import org.wsbridge.relay.TcpRelay;
 
 /**
  * Turns an upgrade request into a running {@link Session}, or rejects it with a status and a clean body.
  *
  * <p>Checks run in websocketd HEAD's order, so a request with several faults gets the same answer: fork limit
  * (429), {@code --dir} script (404), method (405), Connection (400), version (400), origin (403), key (400); then
- * wsbridge's own: file descriptors (503) and the spawn itself (500). The child is started <em>before</em> the 101
+ * wsbridge's own: file descriptors (503) and the spawn itself (500), or with {@code --tcp}/{@code --unixtarget} the
+ * subprotocol (400) and the connection to the target (502). The child is started <em>before</em> the 101
  * goes out, so a program that cannot start is an HTTP error rather than an open-then-dropped WebSocket (SPEC §2).
  * With {@code --reverselookup} the spawn waits (off the event loop, the connection held) for REMOTE_HOST.
  */
@@ -51,11 +56,13 @@ public final class Upgrader {
     private final SessionSettings settings;
     private final UpgradeContext context;
     private final HttpResponses responses = HttpResponses.bare(Clock.systemUTC());
+    private final Optional<TcpRelay> relay;
 
     public Upgrader(Config config, UpgradeContext context) {
         this.config = config;
         this.settings = SessionSettings.of(config);
         this.context = context;
+        this.relay = config.launch().flatMap(Launch::relay).map(target -> new TcpRelay(target, config.limits()));
     }
 
     /**
@@ -165,6 +172,9 @@ public final class Upgrader {
 
     private boolean start(ChannelHandlerContext ctx, HttpRequest request, ScriptTarget target, LogScope scope,
                           String origin, Runnable leaveHttp, CgiRequest cgi) {
+        if (relay.isPresent()) {
+            return startRelay(ctx, request, scope, origin, leaveHttp, cgi);
+        }
         Channel channel = ctx.channel();
         LogScope sessionScope = scope.with("id", cgi.uniqueId()).with("remote", cgi.remoteHost())
                 .with("command", target.displayCommand()).with("origin", origin);
@@ -201,27 +211,53 @@ public final class Upgrader {
         return true;
     }
 
-    private void handshake(Channel channel, HttpRequest request, Session session, Runnable leaveHttp) {
-        long max = settings.maxFrameSize();
-        WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(max <= 0 || max > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) max)
-                .allowExtensions(false)
-                .closeOnProtocolViolation(true)
-                .build();
-        WebSocketServerHandshaker13 handshaker = new WebSocketServerHandshaker13(webSocketUrl(request), null, decoder);
-        FullHttpRequest full = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
-                Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE);
-        HttpHeaders extra = new DefaultHttpHeaders();
-        config.headers().all().forEach(h -> extra.add(h.name(), h.value()));
-        config.headers().ws().forEach(h -> extra.add(h.name(), h.value()));
-        ChannelFuture written;
-        try {
-            written = handshaker.handshake(channel, full, extra, channel.newPromise());
-        } catch (RuntimeException e) {
-            // A check of Netty's that the ones above missed: the child is running, so end it like a failed write.
-            written = channel.newFailedFuture(e);
+    /**
+     * {@code --tcp}/{@code --unixtarget}: the target is connected before the 101, as a program is started before
+     * it, so a target that refuses is an HTTP 502 rather than an open-then-closed WebSocket.
+     */
+    private boolean startRelay(ChannelHandlerContext ctx, HttpRequest request, LogScope scope, String origin,
+                               Runnable leaveHttp, CgiRequest cgi) {
+        Optional<RelayEncoding> encoding = RelayEncoding.choose(
+                request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));
+        if (encoding.isEmpty()) {
+            return refuse(ctx, request, scope, HttpResponseStatus.BAD_REQUEST,
+                    "400 Bad Request: no supported subprotocol (this relay speaks binary and base64)", h -> { });
         }
-        written.addListener(f -> {
+        Channel channel = ctx.channel();
+        TcpRelay to = relay.get();
+        LogScope sessionScope = scope.with("id", cgi.uniqueId()).with("remote", cgi.remoteHost())
+                .with("target", to.target().display()).with("origin", origin);
+        TcpRelay.Connecting connecting = to.connect(channel);
+        connecting.future().addListener(f -> {
+            if (!f.isSuccess()) {
+                sessionScope.error("relay", "Could not connect to " + to.target().display() + " ("
+                        + TcpRelay.reason(f.cause()) + ")");
+                if (channel.isActive()) {
+                    reject(ctx, request, HttpResponseStatus.BAD_GATEWAY,
+                            "502 Bad Gateway: could not connect to the relay target", h -> { });
+                }
+                context.forks().release();
+                return;
+            }
+            RelayFrontend frontend = connecting.join(channel, encoding.get(), sessionScope);
+            frontend.closed().addListener(closed -> context.forks().release());
+            writeHandshake(channel, request, encoding.get().subprotocol()).addListener(written -> {
+                if (!written.isSuccess()) {
+                    sessionScope.access("session", "Unable to Upgrade: " + written.cause().getMessage());
+                    frontend.abort();
+                    channel.close();
+                    return;
+                }
+                leaveHttp.run();
+                context.sessions().add(channel);
+                frontend.upgraded();
+            });
+        });
+        return true;
+    }
+
+    private void handshake(Channel channel, HttpRequest request, Session session, Runnable leaveHttp) {
+        writeHandshake(channel, request, null).addListener(f -> {
             if (!f.isSuccess()) {
                 session.scope().access("session", "Unable to Upgrade: " + f.cause().getMessage());
                 session.abort();
@@ -234,6 +270,33 @@ public final class Upgrader {
             context.sessions().add(channel);
             session.upgraded();
         });
+    }
+
+    /** Sends the 101 (with {@code subprotocol} in Sec-WebSocket-Protocol unless null) and switches to frames. */
+    private ChannelFuture writeHandshake(Channel channel, HttpRequest request, String subprotocol) {
+        long max = settings.maxFrameSize();
+        WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(max <= 0 || max > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) max)
+                .allowExtensions(false)
+                .closeOnProtocolViolation(true)
+                .build();
+        WebSocketServerHandshaker13 handshaker = new WebSocketServerHandshaker13(webSocketUrl(request), null, decoder);
+        FullHttpRequest full = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
+                Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE);
+        HttpHeaders extra = new DefaultHttpHeaders();
+        config.headers().all().forEach(h -> extra.add(h.name(), h.value()));
+        config.headers().ws().forEach(h -> extra.add(h.name(), h.value()));
+        if (subprotocol != null) {
+            extra.set(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, subprotocol);
+        }
+        ChannelFuture written;
+        try {
+            written = handshaker.handshake(channel, full, extra, channel.newPromise());
+        } catch (RuntimeException e) {
+            // A check of Netty's that the ones above missed: the child (or target) is there, so end it like a failed write.
+            written = channel.newFailedFuture(e);
+        }
+        return written;
     }
 
     private boolean refuse(ChannelHandlerContext ctx, HttpRequest request, LogScope scope, HttpResponseStatus status,
