@@ -206,11 +206,14 @@ final class StartupChecks {
     private static RelayTarget.Tcp tcpTarget(String value) throws UsageError {
         int colon = value.lastIndexOf(':');
         String host = colon < 0 ? "" : value.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
+        boolean bracketed = host.startsWith("[") && host.endsWith("]");
+        if (bracketed) {
             host = host.substring(1, host.length() - 1);
         }
         String port = value.substring(colon + 1);
-        if (colon < 0 || host.isEmpty() || host.contains("[") || host.contains("]") || !port.matches("[0-9]{1,5}")
+        // An IPv6 address needs its brackets: in ::1:5900 the port cannot be told from the address.
+        if (colon < 0 || host.isEmpty() || host.contains("[") || host.contains("]")
+                || host.contains(":") != bracketed || !port.matches("[0-9]{1,5}")
                 || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
             throw UsageError.invalid("--tcp: '" + value + "' is not HOST:PORT; use e.g. localhost:5900 or"
                     + " [::1]:5900 (port 1 to 65535)");
