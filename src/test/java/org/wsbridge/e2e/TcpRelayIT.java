@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.wsbridge.server.TestCertificates;
 import org.wsbridge.testing.Poll;
 
 /**
@@ -303,6 +305,29 @@ class TcpRelayIT {
             return raw.request(RawWs.upgradeRequest("/")).status() == 101;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    @Test
+    void relaysOverTls() throws Exception {
+        TestCertificates.Issued ca = TestCertificates.ca("relay test CA");
+        TestCertificates.Issued issued = TestCertificates.server(ca, TestCertificates.rsaKeyPair());
+        Path cert = tmp.resolve("cert.pem");
+        Path key = tmp.resolve("key.pem");
+        TestCertificates.writeCertificates(cert, issued.certificate(), ca.certificate());
+        TestCertificates.writePkcs1(key, issued.key());
+        try (TargetServer target = TargetServer.tcp(TargetServer::echo);
+             Wsbridge server = Wsbridge.start("--ssl", "--sslcert=" + cert, "--sslkey=" + key, tcp(target));
+             WsClient ws = WsClient.connect(URI.create("wss://127.0.0.1:" + server.port() + "/"),
+                     TestCertificates.clientContext(ca.certificate(), null))) {
+            byte[] big = new byte[300_000];
+            new Random(4).nextBytes(big);
+            ws.sendBinary(big);
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            while (got.size() < big.length) {
+                got.writeBytes(ws.nextBinary());
+            }
+            assertArrayEquals(big, got.toByteArray());
         }
     }
 
