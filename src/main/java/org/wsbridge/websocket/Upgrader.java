@@ -293,7 +293,7 @@ public final class Upgrader {
         try {
             written = handshaker.handshake(channel, full, extra, channel.newPromise());
         } catch (RuntimeException e) {
-            // A check of Netty's that the ones above missed: the child (or target) is there, so end it like a failed write.
+            // A check of Netty's that the ones above missed: the child is running, so end it like a failed write.
             written = channel.newFailedFuture(e);
         }
         return written;
