@@ -8,6 +8,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
+import java.io.FileNotFoundException;
 import java.net.SocketAddress;
 import org.wsbridge.config.Limits;
 import org.wsbridge.config.RelayTarget;
@@ -66,6 +67,9 @@ public final class TcpRelay {
      * {@code finishConnect(..) failed with error(-111): Connection refused: /127.0.0.1:5900}.
      */
     public static String reason(Throwable error) {
+        if (error instanceof FileNotFoundException && error.getMessage() == null) {
+            return "No such file or directory"; // how Netty reports ENOENT for a Unix socket path
+        }
         String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
         message = message.replaceFirst("^\\w+\\(\\.\\.\\) failed( with error\\(-?\\d+\\))?: ", "");
         return message.replaceFirst(": /[^ ]*$", "");

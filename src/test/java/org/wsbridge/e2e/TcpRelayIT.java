@@ -95,6 +95,17 @@ class TcpRelayIT {
     }
 
     @Test
+    void missingUnixSocketIsA502() throws Exception {
+        Path socket = tmp.resolve("nobody-listens.sock");
+        try (Wsbridge server = Wsbridge.start("--unixtarget=" + socket);
+             RawWs raw = new RawWs(server.port())) {
+            assertEquals(502, raw.request(RawWs.upgradeRequest("/")).status());
+            server.awaitLog(l -> l.endsWith("Could not connect to unix:" + socket + " (No such file or directory)"),
+                    WsClient.TIMEOUT);
+        }
+    }
+
+    @Test
     void targetClosingSends1000AfterEverythingItSent() throws Exception {
         byte[] goodbye = new byte[200_000];
         new Random(1).nextBytes(goodbye);
