@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.wsbridge.config.Cidr;
 import org.wsbridge.config.Config;
 import org.wsbridge.config.EnvVar;
@@ -24,30 +23,24 @@ import org.wsbridge.config.OriginPolicy;
 import org.wsbridge.config.Proxying;
 import org.wsbridge.config.RelayTarget;
 import org.wsbridge.config.Tls;
-import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.ParseResult;
 
 /**
  * Checks the parsed options in websocketd's order (listen addresses and ports, log level, TLS,
  * binary/passstderr, what to serve, COMMAND lookup, --dir, --cgidir, --staticdir, then the --devconsole
  * conflict) and builds the {@link Config}. Checks websocketd does not make (limits, headers) come after its
- * own, so a command line websocketd rejects fails with websocketd's message; options whose feature has not
- * landed are refused last. The first failure is thrown as a {@link UsageError}.
+ * own, so a command line websocketd rejects fails with websocketd's message. The first failure is thrown as a
+ * {@link UsageError}.
  */
 final class StartupChecks {
     // sockaddr_un.sun_path holds 108 bytes including the terminating NUL.
     private static final int MAX_UNIX_SOCKET_PATH = 107;
 
     private final WsbridgeCommand options;
-    private final ParseResult parsed;
     private final Invocation invocation;
-    private final Set<String> notYetSupported;
 
-    StartupChecks(WsbridgeCommand options, ParseResult parsed, Invocation invocation, Set<String> notYetSupported) {
+    StartupChecks(WsbridgeCommand options, Invocation invocation) {
         this.options = options;
-        this.parsed = parsed;
         this.invocation = invocation;
-        this.notYetSupported = notYetSupported;
     }
 
     Config config() throws UsageError {
@@ -73,7 +66,6 @@ final class StartupChecks {
                     + " used with " + (staticDir.isPresent() ? "--staticdir" : "--cgidir") + ". Pick one.");
         }
         Proxying proxying = proxying();
-        refuseNotYetSupported();
         return new Config(listen, tls, launch, passEnv, staticDir, cgiDir, options.devConsole, limits, origins,
                 headers, options.reverseLookup, logLevel, proxying);
     }
@@ -263,19 +255,6 @@ final class StartupChecks {
             headers.add(HeaderArgument.parse(option, value));
         }
         return headers;
-    }
-
-    // The first such option on the command line is named; a switch set to false or a port of 0 is not in use.
-    private void refuseNotYetSupported() throws UsageError {
-        for (OptionSpec option : parsed.matchedOptions()) {
-            Object value = option.getValue();
-            boolean inUse = value != null && !Boolean.FALSE.equals(value) && !"".equals(value)
-                    && !Integer.valueOf(0).equals(value);
-            if (inUse && notYetSupported.contains(option.longestName())) {
-                throw UsageError.invalid(option.longestName() + " is not supported yet by wsbridge "
-                        + BuildInfo.version() + "; run without it");
-            }
-        }
     }
 
     private Path absolute(String option, String value) throws UsageError {

@@ -11,7 +11,6 @@ import static org.wsbridge.cli.UsageText.WEBSOCKET;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Function;
 import org.wsbridge.config.Config;
 import org.wsbridge.config.Limits;
@@ -20,7 +19,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParseResult;
 
 /**
  * The wsbridge command line: one annotated field per option, with websocketd's names, meanings and defaults.
@@ -41,9 +39,6 @@ public final class WsbridgeCommand {
     public static final int EXIT_CANNOT_LISTEN = 3;
     /** Options that cannot be combined ({@code --devconsole} with {@code --staticdir}/{@code --cgidir}). */
     public static final int EXIT_CONFLICT = 4;
-
-    /** Options that are parsed and checked but refused until their feature lands. Remove names as they do. */
-    static final Set<String> NOT_YET_SUPPORTED = Set.of();
 
     // ---- Where to listen
     @Option(names = "--port", order = LISTEN + 1, paramLabel = "PORT", description = "TCP port to listen on; 0 "
@@ -240,18 +235,11 @@ public final class WsbridgeCommand {
      */
     public static int run(String[] args, Invocation invocation, PrintStream out, PrintStream err,
                           Function<Config, Integer> server) {
-        return run(args, invocation, NOT_YET_SUPPORTED, out, err, server);
-    }
-
-    /** As above, refusing the given options instead of {@link #NOT_YET_SUPPORTED} (tests pass an empty set). */
-    static int run(String[] args, Invocation invocation, Set<String> notYetSupported, PrintStream out,
-                   PrintStream err, Function<Config, Integer> server) {
         WsbridgeCommand options = new WsbridgeCommand();
         CommandLine cli = GoFlagSyntax.commandLine(options);
         String binary = invocation.binary();
-        ParseResult parsed;
         try {
-            parsed = cli.parseArgs(args);
+            cli.parseArgs(args);
         } catch (ParameterException e) {
             return fail(err, binary, new UsageError(EXIT_USAGE, true, GoFlagSyntax.describe(e)));
         }
@@ -275,7 +263,7 @@ public final class WsbridgeCommand {
         }
         Config config;
         try {
-            config = new StartupChecks(options, parsed, invocation, notYetSupported).config();
+            config = new StartupChecks(options, invocation).config();
         } catch (UsageError e) {
             return fail(err, binary, e);
         }

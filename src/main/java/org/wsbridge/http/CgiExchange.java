@@ -39,12 +39,13 @@ import org.wsbridge.process.CgiRequest;
 import org.wsbridge.process.ChildHandler;
 import org.wsbridge.process.ChildProcess;
 import org.wsbridge.process.ExitStatus;
+import org.wsbridge.process.LineFramer;
 import org.wsbridge.process.SpawnException;
 import org.wsbridge.process.SpawnRequest;
 import org.wsbridge.process.posix.Errno;
-import org.wsbridge.websocket.CgiRequests;
-import org.wsbridge.websocket.LineFramer;
-import org.wsbridge.websocket.ScriptTarget;
+import org.wsbridge.request.CgiRequests;
+import org.wsbridge.request.HttpResponses;
+import org.wsbridge.request.ScriptTarget;
 import org.wsbridge.websocket.UpgradeContext;
 
 /**

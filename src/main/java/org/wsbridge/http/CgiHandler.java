@@ -17,8 +17,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.wsbridge.config.Config;
 import org.wsbridge.log.LogScope;
-import org.wsbridge.websocket.CgiRequests;
-import org.wsbridge.websocket.ScriptTarget;
+import org.wsbridge.request.CgiRequests;
+import org.wsbridge.request.HttpResponses;
+import org.wsbridge.request.ScriptTarget;
 import org.wsbridge.websocket.UpgradeContext;
 
 /**

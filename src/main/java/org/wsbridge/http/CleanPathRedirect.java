@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
 import org.wsbridge.log.LogScope;
+import org.wsbridge.request.HttpResponses;
 
 /**
  * The rule Go's ServeMux applies before websocketd sees a request: a path with {@code .} or {@code ..} segments,

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.time.Instant;
 import org.wsbridge.log.LogScope;
+import org.wsbridge.request.HttpResponses;
 
 /**
  * {@code --devconsole}: answers every non-upgrade request, whatever its path or method, with the console page

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import org.wsbridge.request.HtmlText;
 
 /**
  * The {@code --devconsole} page: one self-contained HTML document (inline CSS and JS, no external assets) to

@@ -7,6 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.wsbridge.request.HtmlText;
 
 /**
  * The HTML page for a directory without an index.html: one link per entry inside a {@code <pre>}, sorted by

@@ -13,7 +13,8 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import org.wsbridge.log.LogScope;
-import org.wsbridge.websocket.ScriptTarget;
+import org.wsbridge.request.ScriptTarget;
+import org.wsbridge.websocket.HttpSide;
 import org.wsbridge.websocket.Upgrader;
 
 /**
@@ -26,6 +27,22 @@ import org.wsbridge.websocket.Upgrader;
  * arrives after the body (a pipelined request) is held, with reading paused, until the exchange is done.
  */
 public final class HttpRouter extends ChannelInboundHandlerAdapter {
+    /** An upgrade held for its REMOTE_HOST: its request has no body worth reading. */
+    private static final HttpRoute.Exchange DROP_BODY = new HttpRoute.Exchange() {
+        @Override
+        public void content(HttpContent piece) {
+            piece.release();
+        }
+
+        @Override
+        public void writabilityChanged() {
+        }
+
+        @Override
+        public void connectionClosed() {
+        }
+    };
+
     private final Routes routes;
     private final ArrayDeque<Object> held = new ArrayDeque<>();
     private HttpRoute.Exchange exchange;
@@ -163,7 +180,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         if (routes.upgrader().isPresent() && isUpgrade(request.headers())) {
             ScriptTarget target = routes.scripts().resolve(routed);
             routes.upgrader().get().upgrade(ctx, request, target == null ? null : target.under(base), scope,
-                    () -> leaveHttp(ctx));
+                    httpSide(ctx));
             return;
         }
         HttpRequest staged = routed.equals(request.uri()) ? request : BasePath.withUri(request, routed);
@@ -216,6 +233,21 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
     private String url(HttpRequest request) {
         return (routes.secure() ? "https://" : "http://") + request.headers().get(HttpHeaderNames.HOST, "")
                 + request.uri();
+    }
+
+    /** What an upgrade may do with this connection's HTTP side: hold it (claiming the request), then leave it. */
+    private HttpSide httpSide(ChannelHandlerContext ctx) {
+        return new HttpSide() {
+            @Override
+            public Runnable hold() {
+                return claim(ctx, DROP_BODY);
+            }
+
+            @Override
+            public void leave() {
+                leaveHttp(ctx);
+            }
+        };
     }
 
     private void leaveHttp(ChannelHandlerContext ctx) {

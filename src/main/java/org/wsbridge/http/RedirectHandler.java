@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.ReferenceCountUtil;
 import java.util.Optional;
 import org.wsbridge.log.LogScope;
+import org.wsbridge.request.HttpResponses;
 
 /**
  * The whole application of a {@code --redirport} listener: every request gets a 301 to the same host on the

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.wsbridge.log.LogScope;
+import org.wsbridge.request.HttpResponses;
 
 /**
  * Guards the HTTP layer against slow and oversized requests; sits right after the {@link HttpServerCodec} made by

@@ -3,7 +3,8 @@ package org.wsbridge.http;
 import java.util.List;
 import java.util.Optional;
 import org.wsbridge.log.LogScope;
-import org.wsbridge.websocket.ScriptResolver;
+import org.wsbridge.request.HttpResponses;
+import org.wsbridge.request.ScriptResolver;
 import org.wsbridge.websocket.Upgrader;
 
 /**

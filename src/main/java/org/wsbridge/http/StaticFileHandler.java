@@ -31,6 +31,7 @@ import java.time.Instant;
 import java.util.Collection;
 import org.wsbridge.http.PathResolver.Resolution;
 import org.wsbridge.log.LogScope;
+import org.wsbridge.request.HttpResponses;
 
 /**
  * Serves {@code --staticdir} as Go's {@code http.FileServer} does: index.html for a directory, else a listing;

@@ -2,7 +2,6 @@ package org.wsbridge.process;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * What a child's CGI environment is built from: the request as the server saw it, free of any Netty type.
@@ -40,10 +39,5 @@ public record CgiRequest(String method, String protocol, String requestUri, Stri
     public CgiRequest withRemoteHost(String name) {
         return new CgiRequest(method, protocol, requestUri, path, query, scriptName, pathInfo, headers, remoteAddr,
                 name, remotePort, serverName, serverPort, https, uniqueId);
-    }
-
-    /** The value of the first header with this name (case-insensitive). */
-    public Optional<String> header(String name) {
-        return headers.stream().filter(h -> h.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).findFirst();
     }
 }

@@ -3,7 +3,8 @@
  * {@code posix_spawnp} into its own session, with three pipes as its stdio that the session's own Netty epoll
  * event loop reads and writes; one {@link org.wsbridge.process.Reaper} thread collects every exit status; the
  * termination ladder signals the whole process group; {@link org.wsbridge.process.NativeStartup} prepares the
- * process once at startup.
+ * process once at startup; {@link org.wsbridge.process.LineFramer} cuts a child's output into lines (a session's
+ * text messages, a CGI script's stderr log).
  *
  * <p>Nothing here uses {@code java.lang.Process}: the JDK's API needs threads per process, cannot send SIGINT,
  * and its own reaper would race this one. Only epoll event loops are supported for now; a portable fallback

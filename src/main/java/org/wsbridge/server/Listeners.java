@@ -18,7 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.wsbridge.config.Config;
-import org.wsbridge.http.HttpResponses;
+import org.wsbridge.request.HttpResponses;
 import org.wsbridge.http.RedirectHandler;
 import org.wsbridge.http.RequestLimitsHandler;
 import org.wsbridge.log.LogScope;
@@ -79,13 +79,14 @@ final class Listeners {
     private void redirectFrom(InetSocketAddress mainAddress, int redirPort, int mainPort) throws StartupFailure {
         HttpResponses responses = HttpResponses.bare(java.time.Clock.systemUTC());
         String scheme = config.secure() ? "https" : "http";
+        RedirectHandler redirectHandler = new RedirectHandler(scheme, mainPort, responses, log); // @Sharable: one for all
         ChannelInitializer<Channel> redirect = new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
                 ch.pipeline().addLast("http", RequestLimitsHandler.serverCodec());
                 ch.pipeline().addLast("limits", new RequestLimitsHandler(RequestLimitsHandler.HEADER_TIMEOUT,
                         responses, log));
-                ch.pipeline().addLast("redirect", new RedirectHandler(scheme, mainPort, responses, log));
+                ch.pipeline().addLast("redirect", redirectHandler);
             }
         };
         InetSocketAddress address = new InetSocketAddress(mainAddress.getAddress(), redirPort);

@@ -7,7 +7,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import java.time.Clock;
 import java.util.Optional;
-import org.wsbridge.http.HttpResponses;
+import org.wsbridge.request.HttpResponses;
 import org.wsbridge.http.HttpRouter;
 import org.wsbridge.http.RequestLimitsHandler;
 import org.wsbridge.http.Routes;

@@ -22,6 +22,7 @@ import org.wsbridge.process.ChildProcess;
 import org.wsbridge.process.ExitStatus;
 import org.wsbridge.config.LogLevel;
 import org.wsbridge.log.LogScope;
+import org.wsbridge.process.LineFramer;
 
 /**
  * One WebSocket connection joined to one child process. Everything runs on the connection's event loop, which

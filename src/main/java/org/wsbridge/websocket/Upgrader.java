@@ -18,7 +18,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.util.concurrent.Future;
 import java.time.Clock;
 import java.util.Base64;
@@ -27,9 +26,6 @@ import java.util.Optional;
 import org.wsbridge.config.Config;
 import org.wsbridge.config.Launch;
 import org.wsbridge.config.LogLevel;
-import org.wsbridge.http.HttpResponses;
-import org.wsbridge.http.HttpRoute;
-import org.wsbridge.http.HttpRouter;
 import org.wsbridge.log.LogScope;
 import org.wsbridge.process.CgiEnvironment;
 import org.wsbridge.process.CgiRequest;
@@ -40,6 +36,9 @@ import org.wsbridge.process.posix.Errno;
 import org.wsbridge.relay.RelayEncoding;
 import org.wsbridge.relay.RelayFrontend;
 import org.wsbridge.relay.TcpRelay;
+import org.wsbridge.request.CgiRequests;
+import org.wsbridge.request.HttpResponses;
+import org.wsbridge.request.ScriptTarget;
 
 /**
  * Turns an upgrade request into a running {@link Session}, or rejects it with a status and a clean body.
@@ -66,11 +65,11 @@ public final class Upgrader {
     }
 
     /**
-     * Handles one upgrade request; {@code scope} carries its {@code url} pair. {@code leaveHttp} removes the
-     * plain-HTTP handlers once the 101 has gone out.
+     * Handles one upgrade request; {@code scope} carries its {@code url} pair. {@code http} is the connection's
+     * plain-HTTP side, left once the 101 has gone out.
      */
     public void upgrade(ChannelHandlerContext ctx, HttpRequest request, ScriptTarget target, LogScope scope,
-                        Runnable leaveHttp) {
+                        HttpSide http) {
         if (!context.forks().tryAcquire()) {
             scope.error("http", "Max of possible forks already active, upgrade rejected");
             reject(ctx, request, HttpResponseStatus.TOO_MANY_REQUESTS,
@@ -79,7 +78,7 @@ public final class Upgrader {
         }
         boolean slotPassedOn = false;
         try {
-            slotPassedOn = checkAndStart(ctx, request, target, scope, leaveHttp);
+            slotPassedOn = checkAndStart(ctx, request, target, scope, http);
         } finally {
             if (!slotPassedOn) {
                 context.forks().release();
@@ -88,7 +87,7 @@ public final class Upgrader {
     }
 
     private boolean checkAndStart(ChannelHandlerContext ctx, HttpRequest request, ScriptTarget target,
-                                  LogScope scope, Runnable leaveHttp) {
+                                  LogScope scope, HttpSide http) {
         if (target == null) {
             scope.access("session", "NOT FOUND: script not found");
             reject(ctx, request, HttpResponseStatus.NOT_FOUND, "404 Not Found", h -> { });
@@ -129,7 +128,7 @@ public final class Upgrader {
                     "503 Service Unavailable: server out of file descriptors",
                     h -> h.set(HttpHeaderNames.RETRY_AFTER, "1"));
         }
-        return whenNamed(ctx, request, target, scope, origin.origin(), leaveHttp);
+        return whenNamed(ctx, request, target, scope, origin.origin(), http);
     }
 
     /**
@@ -138,30 +137,17 @@ public final class Upgrader {
      * or pending session.
      */
     private boolean whenNamed(ChannelHandlerContext ctx, HttpRequest request, ScriptTarget target, LogScope scope,
-                              String origin, Runnable leaveHttp) {
+                              String origin, HttpSide http) {
         Channel channel = ctx.channel();
         CgiRequest cgi = CgiRequests.describe(channel, request, target, config.secure(), config.proxying());
         Future<String> name = context.names().remoteHost(channel.eventLoop(), cgi.remoteAddr());
         if (name.isDone()) {
-            return start(ctx, request, target, scope, origin, leaveHttp, cgi.withRemoteHost(name.getNow()));
+            return start(ctx, request, target, scope, origin, http, cgi.withRemoteHost(name.getNow()));
         }
-        Runnable done = HttpRouter.claim(ctx, new HttpRoute.Exchange() {
-            @Override
-            public void content(HttpContent piece) {
-                piece.release(); // an upgrade request has no body worth reading
-            }
-
-            @Override
-            public void writabilityChanged() {
-            }
-
-            @Override
-            public void connectionClosed() {
-            }
-        });
+        Runnable done = http.hold();
         name.addListener(f -> {
             boolean started = channel.isActive()
-                    && start(ctx, request, target, scope, origin, leaveHttp, cgi.withRemoteHost(name.getNow()));
+                    && start(ctx, request, target, scope, origin, http, cgi.withRemoteHost(name.getNow()));
             if (!started) {
                 context.forks().release();
             }
@@ -171,9 +157,9 @@ public final class Upgrader {
     }
 
     private boolean start(ChannelHandlerContext ctx, HttpRequest request, ScriptTarget target, LogScope scope,
-                          String origin, Runnable leaveHttp, CgiRequest cgi) {
+                          String origin, HttpSide http, CgiRequest cgi) {
         if (relay.isPresent()) {
-            return startRelay(ctx, request, scope, origin, leaveHttp, cgi);
+            return startRelay(ctx, request, scope, origin, http, cgi);
         }
         Channel channel = ctx.channel();
         LogScope sessionScope = scope.with("id", cgi.uniqueId()).with("remote", cgi.remoteHost())
@@ -207,7 +193,7 @@ public final class Upgrader {
         }
         session.attach(child);
         child.gone().addListener(f -> context.forks().release());
-        handshake(channel, request, session, leaveHttp);
+        handshake(channel, request, session, http);
         return true;
     }
 
@@ -216,7 +202,7 @@ public final class Upgrader {
      * it, so a target that refuses is an HTTP 502 rather than an open-then-closed WebSocket.
      */
     private boolean startRelay(ChannelHandlerContext ctx, HttpRequest request, LogScope scope, String origin,
-                               Runnable leaveHttp, CgiRequest cgi) {
+                               HttpSide http, CgiRequest cgi) {
         Optional<RelayEncoding> encoding = RelayEncoding.choose(
                 request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));
         if (encoding.isEmpty()) {
@@ -248,7 +234,7 @@ public final class Upgrader {
                     channel.close();
                     return;
                 }
-                leaveHttp.run();
+                http.leave();
                 context.sessions().add(channel);
                 frontend.upgraded();
             });
@@ -256,7 +242,7 @@ public final class Upgrader {
         return true;
     }
 
-    private void handshake(Channel channel, HttpRequest request, Session session, Runnable leaveHttp) {
+    private void handshake(Channel channel, HttpRequest request, Session session, HttpSide http) {
         writeHandshake(channel, request, null).addListener(f -> {
             if (!f.isSuccess()) {
                 session.scope().access("session", "Unable to Upgrade: " + f.cause().getMessage());
@@ -264,7 +250,7 @@ public final class Upgrader {
                 channel.close();
                 return;
             }
-            leaveHttp.run();
+            http.leave();
             channel.pipeline().addLast("utf8", new TextValidator());
             channel.pipeline().addLast("session", session);
             context.sessions().add(channel);

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.wsbridge.config.Config;
 import org.wsbridge.config.Launch;
@@ -25,7 +24,6 @@ import org.wsbridge.config.Launch;
 final class CliRun {
     final Path dir;
     private final Map<String, String> environment = new HashMap<>();
-    private Set<String> notYetSupported = Set.of();
     private String binary = "wsbridge";
 
     CliRun(Path dir) throws IOException {
@@ -38,12 +36,6 @@ final class CliRun {
         Files.createDirectories(dir.resolve("scripts"));
         Files.writeString(dir.resolve("plain.txt"), "not a directory\n");
         environment.put("PATH", bin.toString());
-    }
-
-    /** Refuse these options as the shipped command does (default: refuse nothing, to test every check). */
-    CliRun refusing(Set<String> names) {
-        notYetSupported = names;
-        return this;
     }
 
     CliRun env(String name, String value) {
@@ -60,7 +52,7 @@ final class CliRun {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         AtomicReference<Config> seen = new AtomicReference<>();
-        int exit = WsbridgeCommand.run(args, new Invocation(binary, environment, dir), notYetSupported,
+        int exit = WsbridgeCommand.run(args, new Invocation(binary, environment, dir),
                 new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8), config -> {
                     seen.set(config);
                     return 0;

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -282,64 +281,6 @@ class StartupChecksTest {
         assertEquals(List.of(new EnvVar("PATH", dir.resolve("bin").toString()), new EnvVar("LD_LIBRARY_PATH", "/opt/lib")),
                 cli.run("prog").config().passEnv());
         assertEquals(List.of(), cli.run("--passenv=", "prog").config().passEnv());
-    }
-
-    /** A command line per refused option that is otherwise valid. */
-    static Stream<Arguments> notYetSupported() {
-        return Stream.of(
-                Arguments.of("--ssl", List.of("--ssl", "--sslcert=c", "--sslkey=k", "prog")),
-                Arguments.of("--sslcert", List.of("--sslcert=c", "--ssl", "--sslkey=k", "prog")),
-                Arguments.of("--sslkey", List.of("--sslkey=k", "--ssl", "--sslcert=c", "prog")),
-                Arguments.of("--sslca", List.of("--sslca=ca", "--ssl", "--sslcert=c", "--sslkey=k", "prog")),
-                Arguments.of("--redirport", List.of("--redirport=81", "prog")),
-                Arguments.of("--unixsocket", List.of("--unixsocket=s.sock", "prog")),
-                Arguments.of("--staticdir", List.of("--staticdir=scripts")),
-                Arguments.of("--cgidir", List.of("--cgidir=scripts")),
-                Arguments.of("--devconsole", List.of("--devconsole", "prog")),
-                Arguments.of("--reverselookup", List.of("--reverselookup", "prog")),
-                Arguments.of("--dir", List.of("--dir=scripts")),
-                Arguments.of("--origin", List.of("--origin=a.com", "prog")),
-                Arguments.of("--sameorigin", List.of("--sameorigin", "prog")),
-                Arguments.of("--header", List.of("--header=X-A: 1", "prog")),
-                Arguments.of("--header-ws", List.of("--header-ws=X-A: 1", "prog")),
-                Arguments.of("--header-http", List.of("--header-http=X-A: 1", "prog")));
-    }
-
-    @ParameterizedTest
-    @MethodSource("notYetSupported")
-    void optionsWhoseFeatureHasNotLandedAreRefusedAfterTheirChecks(String option, List<String> args) {
-        CliRun.Result result = cli.refusing(WsbridgeCommand.NOT_YET_SUPPORTED).run(args.toArray(String[]::new));
-        if (WsbridgeCommand.NOT_YET_SUPPORTED.contains(option)) {
-            assertEquals(1, result.exit(), result::toString);
-            assertEquals(option + " is not supported yet by wsbridge " + BuildInfo.version() + "; run without it",
-                    result.error());
-        } else {
-            assertEquals(0, result.exit(), result::toString);
-        }
-    }
-
-    @Test
-    void everyRefusedOptionHasARowAbove() {
-        List<Object> covered = notYetSupported().map(arguments -> arguments.get()[0]).toList();
-        assertTrue(covered.containsAll(WsbridgeCommand.NOT_YET_SUPPORTED));
-    }
-
-    @Test
-    void refusedSwitchesSetToFalseAreFine() {
-        CliRun.Result result = cli.refusing(WsbridgeCommand.NOT_YET_SUPPORTED)
-                .run("--ssl=false", "--devconsole=false", "--redirport=0", "--origin=", "prog");
-        assertEquals(0, result.exit(), result::toString);
-    }
-
-    @Test
-    void refusedOptionsStillGetTheirOwnChecksFirst() {
-        CliRun.Result result = cli.refusing(WsbridgeCommand.NOT_YET_SUPPORTED).run("--ssl", "prog");
-        assertEquals("please specify both --sslcert and --sslkey when requesting --ssl", result.error());
-    }
-
-    @Test
-    void everyFeatureHasLanded() {
-        assertEquals(Set.of(), WsbridgeCommand.NOT_YET_SUPPORTED);
     }
 
     @Test

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -250,9 +249,8 @@ class TcpRelayIT {
         int size = 5 << 20;
         byte[] data = new byte[size];
         new Random(3).nextBytes(data);
-        Map<String, String> env = Map.of("WSBRIDGE_JAVA_OPTS", "-Dio.netty.leakDetection.level=paranoid");
         try (TargetServer target = TargetServer.tcp(TargetServer::echo);
-             Wsbridge server = Wsbridge.start(env, tcp(target))) {
+             Wsbridge server = Wsbridge.start(tcp(target))) { // with paranoid leak detection, as every test server
             roundTrip(server, new byte[] {1, 2, 3}); // the first connection opens what the JVM keeps open
             server.awaitLog(l -> l.endsWith("| DISCONNECT"), WsClient.TIMEOUT);
             long baseline = fdCount(server.pid());

@@ -28,18 +28,21 @@ import org.wsbridge.testing.Poll;
 /**
  * A real wsbridge, started through the packaged launcher on a free port of 127.0.0.1, as a user would start it.
  * Its log is collected line by line so tests can wait for events; {@link #close()} stops it with SIGTERM and
- * checks that it exited 0 and left no process behind.
+ * checks that it exited 0, left no process behind and that Netty's leak detector (paranoid) reported nothing.
  */
 public final class Wsbridge implements AutoCloseable {
     private static final Pattern BANNER = Pattern.compile(
             "(?:Starting WebSocket server|Serving CGI or static files|Developer console enabled)\\s+: \\w+://[^ ]*:(\\d+)/");
     static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+    /** Netty's leak detector at its strictest in every server a test starts; {@link #close()} checks its output. */
+    static final String LEAK_DETECTION = "-Dio.netty.leakDetection.level=paranoid";
 
     private final Process process;
     private final List<String> log = new ArrayList<>();
     private final StringBuilder stderr = new StringBuilder();
     private final int port;
     private final Set<ProcTree.Pid> seen = new HashSet<>();
+    private final List<Thread> pumps = new ArrayList<>();
 
     private Wsbridge(Process process) throws IOException {
         this.process = process;
@@ -49,6 +52,7 @@ public final class Wsbridge implements AutoCloseable {
         Thread err = new Thread(() -> pumpErr(), "wsbridge-stderr");
         err.setDaemon(true);
         err.start();
+        pumps.addAll(List.of(out, err));
         String banner = awaitLog(l -> BANNER.matcher(l).find(), START_TIMEOUT);
         Matcher m = BANNER.matcher(banner);
         assertTrue(m.find());
@@ -75,6 +79,7 @@ public final class Wsbridge implements AutoCloseable {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(basedir().toFile());
         pb.environment().putAll(env);
+        pb.environment().merge("WSBRIDGE_JAVA_OPTS", LEAK_DETECTION, (given, ours) -> given + " " + ours);
         return new Wsbridge(pb.start());
     }
 
@@ -223,8 +228,24 @@ public final class Wsbridge implements AutoCloseable {
         // Every process it ever ran must be gone once it has exited.
         Poll.until(() -> seen.stream().noneMatch(ProcTree::alive), Duration.ofSeconds(5),
                 () -> "processes left behind by wsbridge: " + seen.stream().filter(ProcTree::alive).toList());
+        awaitOutputRead();
+        if (stderr().contains("LEAK:") || logLines().stream().anyMatch(line -> line.contains("LEAK:"))) {
+            fail("Netty reported a leak in wsbridge; log:\n" + String.join("\n", logLines()) + "\nstderr:\n" + stderr());
+        }
         if (status != 0) {
             fail("wsbridge exited " + status + "; log:\n" + String.join("\n", logLines()) + "\nstderr:\n" + stderr());
+        }
+    }
+
+    /** Waits until the pumps have read wsbridge's stdout and stderr to their end (it has exited). */
+    private void awaitOutputRead() {
+        for (Thread pump : pumps) {
+            try {
+                pump.join(Duration.ofSeconds(5).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while reading wsbridge's output", e);
+            }
         }
     }
 

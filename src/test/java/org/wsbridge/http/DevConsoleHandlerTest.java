@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.wsbridge.config.HeaderRules;
 import org.wsbridge.config.HeaderRules.Header;
+import org.wsbridge.request.HttpResponses;
 
 class DevConsoleHandlerTest {
     private static final Instant STARTED = Instant.parse("2026-03-04T05:06:07.890Z");

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.wsbridge.config.LogLevel;
 import org.wsbridge.log.Log;
+import org.wsbridge.request.HttpResponses;
 
 class RedirectHandlerTest {
     private static final Log LOG = new Log(OutputStream.nullOutputStream(), LogLevel.DEBUG, Clock.systemUTC());

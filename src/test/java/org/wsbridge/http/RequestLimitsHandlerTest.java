@@ -29,6 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.wsbridge.config.LogLevel;
 import org.wsbridge.log.Log;
+import org.wsbridge.request.HttpResponses;
 
 class RequestLimitsHandlerTest {
     private static final Duration TIMEOUT = Duration.ofMillis(300);

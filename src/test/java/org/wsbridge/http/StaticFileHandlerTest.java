@@ -35,6 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.wsbridge.config.HeaderRules;
 import org.wsbridge.config.HeaderRules.Header;
 import org.wsbridge.config.Tls;
+import org.wsbridge.request.HttpResponses;
 import org.wsbridge.server.ServerTls;
 import org.wsbridge.server.TestCertificates;
 

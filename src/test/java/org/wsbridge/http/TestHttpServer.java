@@ -25,6 +25,7 @@ import java.util.function.Consumer;
 import org.wsbridge.config.LogLevel;
 import org.wsbridge.log.Log;
 import org.wsbridge.log.LogScope;
+import org.wsbridge.request.HttpResponses;
 
 /** A real Netty server on a free loopback port for tests: either a custom pipeline, or routes in a chain. */
 public final class TestHttpServer implements AutoCloseable {

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.wsbridge.config.Tls;
-import org.wsbridge.http.HttpResponses;
+import org.wsbridge.request.HttpResponses;
 import org.wsbridge.http.HttpRoute;
 import org.wsbridge.http.TestHttpServer;
 import org.wsbridge.server.TestCertificates.Issued;

@@ -10,11 +10,9 @@ import com.sun.jna.Pointer;
  * numbers are Linux's (the same on x86_64 and aarch64).
  */
 public final class Signals {
-    public static final int SIGHUP = 1;
     public static final int SIGINT = 2;
     public static final int SIGQUIT = 3;
     public static final int SIGKILL = 9;
-    public static final int SIGPIPE = 13;
     public static final int SIGTERM = 15;
     public static final int SIGCHLD = 17;
     /** sizeof(sigset_t) in glibc: room for 1024 signals. */

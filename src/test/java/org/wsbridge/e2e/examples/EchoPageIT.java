@@ -52,7 +52,6 @@ class EchoPageIT {
 
     @Test
     void pageServedByWsbridgeConnectsToItsOwnHost() throws Exception {
-        ExamplesIT.assumeSupported("--staticdir=" + ExamplesIT.example("html"));
         try (Wsbridge server = Wsbridge.start("--staticdir=" + ExamplesIT.example("html"), "cat");
              HeadlessBrowser browser = HeadlessBrowser.start(home, WsClient.TIMEOUT)) {
             browser.open(server.http("/echo.html?send=ping"));

@@ -3,11 +3,8 @@ package org.wsbridge.e2e.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -37,19 +34,6 @@ class ExamplesIT {
     static void assumeInstalled(String interpreter, String example) {
         assumeTrue(ExternalCommand.find(interpreter).isPresent(),
                 interpreter + " is not installed: skipping " + example);
-    }
-
-    /**
-     * Skips while wsbridge still refuses {@code option} as "not supported yet" (the CLI does that for features
-     * that have not landed). The probe asks for a port that is taken, so a wsbridge that accepts the option
-     * stops at once with "address already in use" instead of serving.
-     */
-    static void assumeSupported(String option) throws Exception {
-        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Wsbridge.Result probe = Wsbridge.runToExit(List.of("--address=127.0.0.1", "--port=" + taken.getLocalPort(),
-                    option, "cat"), Duration.ofSeconds(20));
-            assumeFalse(probe.stderr().contains("not supported yet"), probe.stderr().strip());
-        }
     }
 
     /** Reads dump-env.sh's NAME=VALUE lines up to its close, which must be the 1000 of a program exiting 0. */
@@ -152,7 +136,6 @@ class ExamplesIT {
 
     @Test
     void cgiScriptAnswersPlainHttp() throws Exception {
-        assumeSupported("--cgidir=" + example("cgi-bin"));
         try (Wsbridge server = Wsbridge.start("--cgidir=" + example("cgi-bin"), example("bash/greeter.sh"))) {
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> hello = http.send(HttpRequest.newBuilder(
@@ -168,7 +151,6 @@ class ExamplesIT {
 
     @Test
     void echoPageIsServedBesideTheEchoItTalksTo() throws Exception {
-        assumeSupported("--staticdir=" + example("html"));
         try (Wsbridge server = Wsbridge.start("--staticdir=" + example("html"), "cat")) {
             HttpResponse<String> page = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(server.http("/echo.html")).build(), HttpResponse.BodyHandlers.ofString());

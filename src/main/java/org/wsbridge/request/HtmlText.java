@@ -1,12 +1,12 @@
-package org.wsbridge.http;
+package org.wsbridge.request;
 
 /** Escapes text for HTML element content and quoted attribute values. */
-final class HtmlText {
+public final class HtmlText {
     private HtmlText() {
     }
 
     /** Escapes the five characters that can end a text node or a quoted attribute: {@code & < > " '}. */
-    static String escape(String text) {
+    public static String escape(String text) {
         StringBuilder out = new StringBuilder(text.length() + 16);
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

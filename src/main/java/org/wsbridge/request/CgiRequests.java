@@ -1,4 +1,4 @@
-package org.wsbridge.websocket;
+package org.wsbridge.request;
 
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;

@@ -1,4 +1,4 @@
-package org.wsbridge.websocket;
+package org.wsbridge.request;
 
 /**
  * A Host header split into host and port, as SERVER_NAME and SERVER_PORT want them: the port falls back to the

@@ -1,4 +1,4 @@
-package org.wsbridge.websocket;
+package org.wsbridge.request;
 
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.NetUtil;

@@ -1,4 +1,4 @@
-package org.wsbridge.websocket;
+package org.wsbridge.request;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.wsbridge.websocket;
+package org.wsbridge.process;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

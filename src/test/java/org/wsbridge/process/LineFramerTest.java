@@ -1,4 +1,4 @@
-package org.wsbridge.websocket;
+package org.wsbridge.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

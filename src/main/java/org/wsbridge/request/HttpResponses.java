@@ -1,4 +1,4 @@
-package org.wsbridge.http;
+package org.wsbridge.request;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
