@@ -3,7 +3,9 @@ package org.wsbridge.websocket;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.IoEventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -18,6 +20,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.util.AsciiString;
 import io.netty.util.concurrent.Future;
 import java.time.Clock;
 import java.util.Base64;
@@ -37,6 +40,7 @@ import org.wsbridge.relay.RelayEncoding;
 import org.wsbridge.relay.RelayFrontend;
 import org.wsbridge.relay.TcpRelay;
 import org.wsbridge.request.CgiRequests;
+import org.wsbridge.request.HttpCodec;
 import org.wsbridge.request.HttpResponses;
 import org.wsbridge.request.ScriptTarget;
 
@@ -55,12 +59,26 @@ public final class Upgrader {
     private final SessionSettings settings;
     private final UpgradeContext context;
     private final HttpResponses responses = HttpResponses.bare(Clock.systemUTC());
+    /** The same for every session: built once here, not per upgrade. */
+    private final WebSocketDecoderConfig decoderConfig;
+    /** {@code --header} and {@code --header-ws}; the handshaker copies them into each 101, never changes them. */
+    private final HttpHeaders upgradeHeaders;
     private final Optional<TcpRelay> relay;
 
     public Upgrader(Config config, UpgradeContext context) {
         this.config = config;
         this.settings = SessionSettings.of(config);
         this.context = context;
+        long max = settings.maxFrameSize();
+        this.decoderConfig = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(max <= 0 || max > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) max)
+                .allowExtensions(false)
+                .closeOnProtocolViolation(true)
+                .build();
+        HttpHeaders extra = new DefaultHttpHeaders();
+        config.headers().all().forEach(h -> extra.add(h.name(), h.value()));
+        config.headers().ws().forEach(h -> extra.add(h.name(), h.value()));
+        this.upgradeHeaders = extra;
         this.relay = config.launch().flatMap(Launch::relay).map(target -> new TcpRelay(target, config.limits()));
     }
 
@@ -146,12 +164,12 @@ public final class Upgrader {
         }
         Runnable done = http.hold();
         name.addListener(f -> {
+            done.run(); // first: the router's resumed reading must not override the session's backpressure
             boolean started = channel.isActive()
                     && start(ctx, request, target, scope, origin, http, cgi.withRemoteHost(name.getNow()));
             if (!started) {
                 context.forks().release();
             }
-            done.run();
         });
         return true;
     }
@@ -227,62 +245,85 @@ public final class Upgrader {
             }
             RelayFrontend frontend = connecting.join(channel, encoding.get(), sessionScope);
             frontend.closed().addListener(closed -> context.forks().release());
-            writeHandshake(channel, request, encoding.get().subprotocol()).addListener(written -> {
-                if (!written.isSuccess()) {
-                    sessionScope.access("session", "Unable to Upgrade: " + written.cause().getMessage());
-                    frontend.abort();
-                    channel.close();
-                    return;
-                }
-                http.leave();
-                context.sessions().add(channel);
-                frontend.upgraded();
-            });
+            handshake(channel, request, encoding.get().subprotocol(), http, sessionScope, frontend::abort,
+                    pipeline -> {
+                        context.sessions().add(channel);
+                        frontend.upgraded();
+                    });
         });
         return true;
     }
 
     private void handshake(Channel channel, HttpRequest request, Session session, HttpSide http) {
-        writeHandshake(channel, request, null).addListener(f -> {
-            if (!f.isSuccess()) {
-                session.scope().access("session", "Unable to Upgrade: " + f.cause().getMessage());
-                session.abort();
-                channel.close();
-                return;
-            }
-            http.leave();
-            channel.pipeline().addLast("utf8", new TextValidator());
-            channel.pipeline().addLast("session", session);
+        handshake(channel, request, null, http, session.scope(), session::abort, pipeline -> {
+            pipeline.addLast("utf8", new TextValidator());
+            pipeline.addLast("session", session);
             context.sessions().add(channel);
             session.upgraded();
         });
     }
 
-    /** Sends the 101 (with {@code subprotocol} in Sec-WebSocket-Protocol unless null) and switches to frames. */
-    private ChannelFuture writeHandshake(Channel channel, HttpRequest request, String subprotocol) {
-        long max = settings.maxFrameSize();
-        WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(max <= 0 || max > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) max)
-                .allowExtensions(false)
-                .closeOnProtocolViolation(true)
-                .build();
-        WebSocketServerHandshaker13 handshaker = new WebSocketServerHandshaker13(webSocketUrl(request), null, decoder);
+    /**
+     * Sends the 101 (naming {@code subprotocol} in Sec-WebSocket-Protocol unless null); once it is out, leaves
+     * plain HTTP, lets {@code join} put the endpoint's handlers in place, and only then lets frames in.
+     */
+    private void handshake(Channel channel, HttpRequest request, String subprotocol, HttpSide http, LogScope scope,
+                           Runnable abort, Consumer<ChannelPipeline> join) {
+        Handshake handshake = new Handshake(webSocketUrl(request), decoderConfig);
         FullHttpRequest full = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
                 Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE);
-        HttpHeaders extra = new DefaultHttpHeaders();
-        config.headers().all().forEach(h -> extra.add(h.name(), h.value()));
-        config.headers().ws().forEach(h -> extra.add(h.name(), h.value()));
+        HttpHeaders extra = upgradeHeaders;
         if (subprotocol != null) {
-            extra.set(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, subprotocol);
+            extra = new DefaultHttpHeaders().add(upgradeHeaders)
+                    .set(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, subprotocol);
         }
         ChannelFuture written;
         try {
-            written = handshaker.handshake(channel, full, extra, channel.newPromise());
+            written = channel.writeAndFlush(handshake.response(full, extra.isEmpty() ? null : extra));
         } catch (RuntimeException e) {
             // A check of Netty's that the ones above missed: the child is running, so end it like a failed write.
             written = channel.newFailedFuture(e);
         }
-        return written;
+        written.addListener(f -> {
+            if (!f.isSuccess()) {
+                scope.access("session", "Unable to Upgrade: " + f.cause().getMessage());
+                abort.run();
+                channel.close();
+                return;
+            }
+            http.leave();
+            ChannelPipeline pipeline = channel.pipeline();
+            HttpCodec.switchOutbound(pipeline, handshake.frameEncoder());
+            join.accept(pipeline);
+            HttpCodec.switchInbound(pipeline, handshake.frameDecoder()); // frames sent with the request arrive now
+        });
+    }
+
+    /**
+     * Netty's RFC 6455 handshake, used for its 101 and frame codecs only: the pipeline switch is
+     * {@link HttpCodec}'s, so that nothing the client sent early is lost.
+     */
+    private static final class Handshake extends WebSocketServerHandshaker13 {
+        private static final AsciiString CONNECTION_UPGRADE = AsciiString.cached("Upgrade");
+
+        Handshake(String url, WebSocketDecoderConfig decoder) {
+            super(url, null, decoder);
+        }
+
+        /** The 101, with {@code Connection: Upgrade} spelled as websocketd's (gorilla's) 101 spells it. */
+        FullHttpResponse response(FullHttpRequest request, HttpHeaders extra) {
+            FullHttpResponse response = newHandshakeResponse(request, extra);
+            response.headers().set(HttpHeaderNames.CONNECTION, CONNECTION_UPGRADE);
+            return response;
+        }
+
+        ChannelHandler frameDecoder() {
+            return newWebsocketDecoder();
+        }
+
+        ChannelHandler frameEncoder() {
+            return newWebSocketEncoder();
+        }
     }
 
     private boolean refuse(ChannelHandlerContext ctx, HttpRequest request, LogScope scope, HttpResponseStatus status,
