@@ -1,5 +1,8 @@
 package org.wsbridge.cli;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -18,6 +21,7 @@ import org.wsbridge.config.Listen;
 import org.wsbridge.config.LogLevel;
 import org.wsbridge.config.OriginPolicy;
 import org.wsbridge.config.Proxying;
+import org.wsbridge.config.RelayTarget;
 import org.wsbridge.config.Tls;
 
 /**
@@ -99,7 +103,7 @@ final class StartupChecks {
                     + " its own");
         }
         Optional<Path> unixSocket = given(options.unixSocket).isPresent()
-                ? Optional.of(unixSocket(options.unixSocket)) : Optional.empty();
+                ? Optional.of(unixSocket("--unixsocket", options.unixSocket)) : Optional.empty();
         boolean tcp = unixSocket.isEmpty() || options.port != null || !addresses.isEmpty() || redirPort.isPresent();
         return new Listen(port, addresses, tcp, unixSocket, redirPort);
     }
@@ -132,12 +136,17 @@ final class StartupChecks {
 
     private Optional<Launch> launch() throws UsageError {
         Optional<String> dir = given(options.dir);
-        if (options.command.isEmpty() && dir.isEmpty() && given(options.staticDir).isEmpty()
+        if (options.command.isEmpty() && dir.isEmpty() && given(options.tcp).isEmpty()
+                && given(options.unixTarget).isEmpty() && given(options.staticDir).isEmpty()
                 && given(options.cgiDir).isEmpty()) {
             throw UsageError.withUsage("Please specify COMMAND or provide --dir, --staticdir or --cgidir argument.");
         }
         if (!options.command.isEmpty() && dir.isPresent()) {
             throw UsageError.withUsage("ambiguous: provided COMMAND and --dir argument, please only specify one");
+        }
+        Optional<RelayTarget> relay = relayTarget(dir.isPresent());
+        if (relay.isPresent()) {
+            return Optional.of(Launch.relay(relay.get()));
         }
         if (!options.command.isEmpty()) {
             List<String> command = new ArrayList<>(options.command);
@@ -155,6 +164,59 @@ final class StartupChecks {
             return Optional.of(new Launch(List.of(), Optional.of(scriptDir), options.binary, options.passStderr));
         }
         return Optional.empty();
+    }
+
+    /**
+     * {@code --tcp} or {@code --unixtarget}: each replaces COMMAND, so a second one, COMMAND or {@code --dir} is
+     * ambiguous (exit 1, as COMMAND with {@code --dir} in websocketd); the program-only switches are refused.
+     */
+    private Optional<RelayTarget> relayTarget(boolean dirGiven) throws UsageError {
+        Optional<String> tcp = given(options.tcp);
+        Optional<String> unix = given(options.unixTarget);
+        if (tcp.isEmpty() && unix.isEmpty()) {
+            return Optional.empty();
+        }
+        String option = tcp.isPresent() ? "--tcp" : "--unixtarget";
+        if (tcp.isPresent() && unix.isPresent()) {
+            throw UsageError.withUsage("ambiguous: provided --tcp and --unixtarget argument, please only specify one");
+        }
+        if (!options.command.isEmpty() || dirGiven) {
+            throw UsageError.withUsage("ambiguous: provided " + (dirGiven ? "--dir" : "COMMAND") + " and " + option
+                    + " argument, please only specify one");
+        }
+        if (options.binary || options.passStderr) {
+            throw UsageError.invalid((options.binary ? "--binary" : "--passstderr") + " is for programs and has no"
+                    + " effect with " + option + " (a relay sends binary messages, or base64 text when the client"
+                    + " asks for it): remove it");
+        }
+        if (unix.isPresent()) {
+            return Optional.of(new RelayTarget.Unix(unixSocket("--unixtarget", unix.get())));
+        }
+        return Optional.of(tcpTarget(tcp.get()));
+    }
+
+    private static RelayTarget.Tcp tcpTarget(String value) throws UsageError {
+        int colon = value.lastIndexOf(':');
+        String host = colon < 0 ? "" : value.substring(0, colon);
+        boolean bracketed = host.startsWith("[") && host.endsWith("]");
+        if (bracketed) {
+            host = host.substring(1, host.length() - 1);
+        }
+        String port = value.substring(colon + 1);
+        // An IPv6 address needs its brackets: in ::1:5900 the port cannot be told from the address.
+        if (colon < 0 || host.isEmpty() || host.contains("[") || host.contains("]")
+                || host.contains(":") != bracketed || !port.matches("[0-9]{1,5}")
+                || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
+            throw UsageError.invalid("--tcp: '" + value + "' is not HOST:PORT; use e.g. localhost:5900 or"
+                    + " [::1]:5900 (port 1 to 65535)");
+        }
+        try {
+            return new RelayTarget.Tcp(host, new InetSocketAddress(InetAddress.getByName(host),
+                    Integer.parseInt(port)));
+        } catch (UnknownHostException e) {
+            throw UsageError.invalid("--tcp: cannot look up host '" + host + "'; use a name the system resolver"
+                    + " knows or an IP address");
+        }
     }
 
     private Optional<Path> servedDirectory(String option, String value, String kind) throws UsageError {
@@ -203,16 +265,16 @@ final class StartupChecks {
         }
     }
 
-    private static Path unixSocket(String value) throws UsageError {
+    private static Path unixSocket(String option, String value) throws UsageError {
         int length = value.getBytes(StandardCharsets.UTF_8).length;
         if (length > MAX_UNIX_SOCKET_PATH) {
-            throw UsageError.invalid("--unixsocket: the path is " + length + " bytes long; a Unix socket path can"
+            throw UsageError.invalid(option + ": the path is " + length + " bytes long; a Unix socket path can"
                     + " have at most " + MAX_UNIX_SOCKET_PATH + " (use a shorter or a relative path)");
         }
         try {
             return Path.of(value); // kept as given: the banner shows it so, and relative keeps it short
         } catch (InvalidPathException e) {
-            throw UsageError.invalid("--unixsocket: '" + value + "' is not a valid path (" + e.getReason() + ")");
+            throw UsageError.invalid(option + ": '" + value + "' is not a valid path (" + e.getReason() + ")");
         }
     }
 

@@ -43,6 +43,7 @@ final class UsageText {
     /** The complete help ({@code --help}). */
     static String full(CommandSpec spec, String binary) {
         StringBuilder help = new StringBuilder(usageLines(binary))
+                .append("  ").append(binary).append(" [options] --tcp=HOST:PORT or --unixtarget=PATH\n")
                 .append("  ").append(binary).append(" [options] --staticdir=DIR and/or --cgidir=DIR\n\n");
         paragraph(help, "Turns a program that reads lines on stdin and writes lines on stdout into a WebSocket"
                 + " server. Each connection starts its own copy of COMMAND, with the given arguments: every"

@@ -110,6 +110,16 @@ public final class WsbridgeCommand {
             + "then SIGINT follows after 100 ms, SIGTERM 250 ms later and SIGKILL 500 ms after that. Default: 0.")
     long closeMs;
 
+    @Option(names = "--tcp", order = RUN + 7, paramLabel = "HOST:PORT", description = "Instead of running a "
+            + "program, relay each connection to a TCP connection of its own to HOST:PORT, as websockify does: "
+            + "the bytes go both ways as binary messages (base64 text with the legacy base64 subprotocol). Not "
+            + "with COMMAND or --dir. HOST is looked up once, at startup. Default: none.")
+    String tcp;
+
+    @Option(names = "--unixtarget", order = RUN + 8, paramLabel = "PATH", description = "As --tcp, to the Unix "
+            + "domain socket at PATH. Default: none.")
+    String unixTarget;
+
     // ---- WebSocket connections
     @Option(names = "--origin", order = WEBSOCKET + 1, paramLabel = "LIST", description = "Accept an upgrade only "
             + "when its Origin header matches an entry of this comma-separated list of [scheme://]host[:port]. "

@@ -11,13 +11,26 @@ import java.util.Optional;
  * @param scriptDir  {@code --dir}, absolute; empty in COMMAND mode
  * @param binary     {@code --binary}
  * @param passStderr {@code --passstderr}
+ * @param relay      {@code --tcp} or {@code --unixtarget}: each connection is relayed there and nothing is run
  */
-public record Launch(List<String> command, Optional<Path> scriptDir, boolean binary, boolean passStderr) {
+public record Launch(List<String> command, Optional<Path> scriptDir, boolean binary, boolean passStderr,
+                     Optional<RelayTarget> relay) {
     public Launch {
         command = List.copyOf(command);
-        if (command.isEmpty() == scriptDir.isEmpty()) {
-            throw new IllegalArgumentException("exactly one of COMMAND and --dir");
+        int kinds = (command.isEmpty() ? 0 : 1) + (scriptDir.isPresent() ? 1 : 0) + (relay.isPresent() ? 1 : 0);
+        if (kinds != 1) {
+            throw new IllegalArgumentException("exactly one of COMMAND, --dir and a relay target");
         }
+    }
+
+    /** A program per connection: COMMAND or a script under {@code --dir}. */
+    public Launch(List<String> command, Optional<Path> scriptDir, boolean binary, boolean passStderr) {
+        this(command, scriptDir, binary, passStderr, Optional.empty());
+    }
+
+    /** Each connection relayed to {@code target}. */
+    public static Launch relay(RelayTarget target) {
+        return new Launch(List.of(), Optional.empty(), false, false, Optional.of(target));
     }
 
     /** The command line as the startup banner and log scopes show it. */

@@ -32,6 +32,7 @@ import org.wsbridge.process.ForkLimiter;
 import org.wsbridge.process.NativeStartup;
 import org.wsbridge.process.Reaper;
 import org.wsbridge.process.posix.PosixException;
+import org.wsbridge.relay.RelayFrontend;
 import org.wsbridge.websocket.OriginCheck;
 import org.wsbridge.websocket.ReverseLookup;
 import org.wsbridge.request.ScriptResolver;
@@ -163,7 +164,9 @@ public final class Server {
     /** Logs what is served, as websocketd's banner does; returns the label of each listener's line. */
     private String banner() {
         config.launch().ifPresent(launch -> {
-            if (launch.scriptDir().isPresent()) {
+            if (launch.relay().isPresent()) {
+                scope.info("server", "Relaying each connection to : " + launch.relay().get().display());
+            } else if (launch.scriptDir().isPresent()) {
                 scope.info("server", "Serving from directory      : " + launch.scriptDir().get());
             } else {
                 scope.info("server", "Serving using application   : " + launch.displayCommand() + " ");
@@ -191,6 +194,10 @@ public final class Server {
                 Session session = ch.pipeline().get(Session.class);
                 if (session != null) {
                     session.shutdown();
+                }
+                RelayFrontend relay = ch.pipeline().get(RelayFrontend.class);
+                if (relay != null) {
+                    relay.shutdown();
                 }
             });
         }

@@ -27,6 +27,7 @@ import java.util.Base64;
 import java.util.function.Consumer;
 import java.util.Optional;
 import org.wsbridge.config.Config;
+import org.wsbridge.config.Launch;
 import org.wsbridge.config.LogLevel;
 import org.wsbridge.log.LogScope;
 import org.wsbridge.process.CgiEnvironment;
@@ -35,6 +36,9 @@ import org.wsbridge.process.ChildProcess;
 import org.wsbridge.process.SpawnException;
 import org.wsbridge.process.SpawnRequest;
 import org.wsbridge.process.posix.Errno;
+import org.wsbridge.relay.RelayEncoding;
+import org.wsbridge.relay.RelayFrontend;
+import org.wsbridge.relay.TcpRelay;
 import org.wsbridge.request.CgiRequests;
 import org.wsbridge.request.HttpCodec;
 import org.wsbridge.request.HttpResponses;
@@ -45,7 +49,8 @@ import org.wsbridge.request.ScriptTarget;
  *
  * <p>Checks run in websocketd HEAD's order, so a request with several faults gets the same answer: fork limit
  * (429), {@code --dir} script (404), method (405), Connection (400), version (400), origin (403), key (400); then
- * wsbridge's own: file descriptors (503) and the spawn itself (500). The child is started <em>before</em> the 101
+ * wsbridge's own: file descriptors (503) and the spawn itself (500), or with {@code --tcp}/{@code --unixtarget} the
+ * subprotocol (400) and the connection to the target (502). The child is started <em>before</em> the 101
  * goes out, so a program that cannot start is an HTTP error rather than an open-then-dropped WebSocket (SPEC §2).
  * With {@code --reverselookup} the spawn waits (off the event loop, the connection held) for REMOTE_HOST.
  */
@@ -58,6 +63,7 @@ public final class Upgrader {
     private final WebSocketDecoderConfig decoderConfig;
     /** {@code --header} and {@code --header-ws}; the handshaker copies them into each 101, never changes them. */
     private final HttpHeaders upgradeHeaders;
+    private final Optional<TcpRelay> relay;
 
     public Upgrader(Config config, UpgradeContext context) {
         this.config = config;
@@ -73,6 +79,7 @@ public final class Upgrader {
         config.headers().all().forEach(h -> extra.add(h.name(), h.value()));
         config.headers().ws().forEach(h -> extra.add(h.name(), h.value()));
         this.upgradeHeaders = extra;
+        this.relay = config.launch().flatMap(Launch::relay).map(target -> new TcpRelay(target, config.limits()));
     }
 
     /**
@@ -169,6 +176,9 @@ public final class Upgrader {
 
     private boolean start(ChannelHandlerContext ctx, HttpRequest request, ScriptTarget target, LogScope scope,
                           String origin, HttpSide http, CgiRequest cgi) {
+        if (relay.isPresent()) {
+            return startRelay(ctx, request, scope, origin, http, cgi);
+        }
         Channel channel = ctx.channel();
         LogScope sessionScope = scope.with("id", cgi.uniqueId()).with("remote", cgi.remoteHost())
                 .with("command", target.displayCommand()).with("origin", origin);
@@ -205,31 +215,86 @@ public final class Upgrader {
         return true;
     }
 
+    /**
+     * {@code --tcp}/{@code --unixtarget}: the target is connected before the 101, as a program is started before
+     * it, so a target that refuses is an HTTP 502 rather than an open-then-closed WebSocket.
+     */
+    private boolean startRelay(ChannelHandlerContext ctx, HttpRequest request, LogScope scope, String origin,
+                               HttpSide http, CgiRequest cgi) {
+        Optional<RelayEncoding> encoding = RelayEncoding.choose(
+                request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));
+        if (encoding.isEmpty()) {
+            return refuse(ctx, request, scope, HttpResponseStatus.BAD_REQUEST,
+                    "400 Bad Request: no supported subprotocol (this relay speaks binary and base64)", h -> { });
+        }
+        Channel channel = ctx.channel();
+        TcpRelay to = relay.get();
+        LogScope sessionScope = scope.with("id", cgi.uniqueId()).with("remote", cgi.remoteHost())
+                .with("target", to.target().display()).with("origin", origin);
+        TcpRelay.Connecting connecting = to.connect(channel);
+        connecting.future().addListener(f -> {
+            if (!f.isSuccess()) {
+                sessionScope.error("relay", "Could not connect to " + to.target().display() + " ("
+                        + TcpRelay.reason(f.cause()) + ")");
+                if (channel.isActive()) {
+                    reject(ctx, request, HttpResponseStatus.BAD_GATEWAY,
+                            "502 Bad Gateway: could not connect to the relay target", h -> { });
+                }
+                context.forks().release();
+                return;
+            }
+            RelayFrontend frontend = connecting.join(channel, encoding.get(), sessionScope);
+            frontend.closed().addListener(closed -> context.forks().release());
+            handshake(channel, request, encoding.get().subprotocol(), http, sessionScope, frontend::abort,
+                    pipeline -> {
+                        context.sessions().add(channel);
+                        frontend.upgraded();
+                    });
+        });
+        return true;
+    }
+
     private void handshake(Channel channel, HttpRequest request, Session session, HttpSide http) {
+        handshake(channel, request, null, http, session.scope(), session::abort, pipeline -> {
+            pipeline.addLast("utf8", new TextValidator());
+            pipeline.addLast("session", session);
+            context.sessions().add(channel);
+            session.upgraded();
+        });
+    }
+
+    /**
+     * Sends the 101 (naming {@code subprotocol} in Sec-WebSocket-Protocol unless null); once it is out, leaves
+     * plain HTTP, lets {@code join} put the endpoint's handlers in place, and only then lets frames in.
+     */
+    private void handshake(Channel channel, HttpRequest request, String subprotocol, HttpSide http, LogScope scope,
+                           Runnable abort, Consumer<ChannelPipeline> join) {
         Handshake handshake = new Handshake(webSocketUrl(request), decoderConfig);
         FullHttpRequest full = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
                 Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE);
+        HttpHeaders extra = upgradeHeaders;
+        if (subprotocol != null) {
+            extra = new DefaultHttpHeaders().add(upgradeHeaders)
+                    .set(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, subprotocol);
+        }
         ChannelFuture written;
         try {
-            written = channel.writeAndFlush(handshake.response(full, upgradeHeaders.isEmpty() ? null : upgradeHeaders));
+            written = channel.writeAndFlush(handshake.response(full, extra.isEmpty() ? null : extra));
         } catch (RuntimeException e) {
             // A check of Netty's that the ones above missed: the child is running, so end it like a failed write.
             written = channel.newFailedFuture(e);
         }
         written.addListener(f -> {
             if (!f.isSuccess()) {
-                session.scope().access("session", "Unable to Upgrade: " + f.cause().getMessage());
-                session.abort();
+                scope.access("session", "Unable to Upgrade: " + f.cause().getMessage());
+                abort.run();
                 channel.close();
                 return;
             }
             http.leave();
             ChannelPipeline pipeline = channel.pipeline();
             HttpCodec.switchOutbound(pipeline, handshake.frameEncoder());
-            pipeline.addLast("utf8", new TextValidator());
-            pipeline.addLast("session", session);
-            context.sessions().add(channel);
-            session.upgraded();
+            join.accept(pipeline);
             HttpCodec.switchInbound(pipeline, handshake.frameDecoder()); // frames sent with the request arrive now
         });
     }
