@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.wsbridge.config.Access;
 import org.wsbridge.config.Cidr;
 import org.wsbridge.config.Config;
 import org.wsbridge.config.EnvVar;
@@ -19,6 +20,7 @@ import org.wsbridge.config.LogLevel;
 import org.wsbridge.config.OriginPolicy;
 import org.wsbridge.config.Proxying;
 import org.wsbridge.config.Tls;
+import org.wsbridge.http.access.AccessPolicy;
 
 /**
  * Checks the parsed options in websocketd's order (listen addresses and ports, log level, TLS,
@@ -63,7 +65,20 @@ final class StartupChecks {
         }
         Proxying proxying = proxying();
         return new Config(listen, tls, launch, passEnv, staticDir, cgiDir, options.devConsole, limits, origins,
-                headers, options.reverseLookup, logLevel, proxying);
+                headers, options.reverseLookup, logLevel, proxying, access());
+    }
+
+    private Access access() throws UsageError {
+        Optional<Path> tokenFile = Optional.empty();
+        if (given(options.authToken).isPresent()) {
+            Path file = absolute("--auth-token", options.authToken);
+            List<String> problems = AccessPolicy.problemsOfTokenFile(file);
+            if (!problems.isEmpty()) {
+                throw UsageError.invalid("--auth-token: " + String.join("; ", problems));
+            }
+            tokenFile = Optional.of(file);
+        }
+        return new Access(tokenFile);
     }
 
     private Proxying proxying() throws UsageError {

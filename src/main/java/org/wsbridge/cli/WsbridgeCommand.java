@@ -1,5 +1,6 @@
 package org.wsbridge.cli;
 
+import static org.wsbridge.cli.UsageText.ACCESS;
 import static org.wsbridge.cli.UsageText.HTTP;
 import static org.wsbridge.cli.UsageText.LISTEN;
 import static org.wsbridge.cli.UsageText.OTHER;
@@ -187,6 +188,13 @@ public final class WsbridgeCommand {
             + "X-Forwarded-Proto are believed: they set REMOTE_ADDR and HTTPS. Ignored from anyone else. "
             + "Default: none.")
     String trustProxy;
+
+    // ---- Who may connect
+    @Option(names = "--auth-token", order = ACCESS + 1, paramLabel = "FILE", description = "Serve only requests "
+            + "with a token listed in FILE (one a line: TOKEN or sha256:HEX, then an optional NAME for REMOTE_USER), "
+            + "sent as 'Authorization: Bearer TOKEN', a wsbridge_token cookie or an access_token query parameter; "
+            + "others get 401. Re-read when it changes. Default: none.")
+    String authToken;
 
     // ---- Logging and information
     @Option(names = "--loglevel", order = OTHER + 1, paramLabel = "LEVEL", description = "Least severe log lines "

@@ -1,0 +1,27 @@
+package org.wsbridge.config;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Who may connect: the credential files every request (upgrade, CGI, static) is checked against before anything
+ * is served or spawned. With none of them, anyone may connect, as with websocketd.
+ *
+ * @param tokenFile {@code --auth-token}: bearer tokens, one a line (plain or {@code sha256:HEX}), absolute
+ */
+public record Access(Optional<Path> tokenFile) {
+    public Access {
+        Objects.requireNonNull(tokenFile, "tokenFile");
+    }
+
+    /** No check: everyone may connect. */
+    public static Access open() {
+        return new Access(Optional.empty());
+    }
+
+    /** True when requests must bring a credential. */
+    public boolean required() {
+        return tokenFile.isPresent();
+    }
+}
