@@ -69,16 +69,23 @@ final class StartupChecks {
     }
 
     private Access access() throws UsageError {
-        Optional<Path> tokenFile = Optional.empty();
-        if (given(options.authToken).isPresent()) {
-            Path file = absolute("--auth-token", options.authToken);
-            List<String> problems = AccessPolicy.problemsOfTokenFile(file);
-            if (!problems.isEmpty()) {
-                throw UsageError.invalid("--auth-token: " + String.join("; ", problems));
-            }
-            tokenFile = Optional.of(file);
+        return new Access(credentialFile("--auth-token", options.authToken, AccessPolicy::problemsOfTokenFile),
+                credentialFile("--auth-basic", options.authBasic, AccessPolicy::problemsOfPasswordFile));
+    }
+
+    /** A credential file that must be usable as it is at startup (later changes only log their bad lines). */
+    private Optional<Path> credentialFile(String option, String value,
+                                          java.util.function.Function<Path, List<String>> problemsOf)
+            throws UsageError {
+        if (given(value).isEmpty()) {
+            return Optional.empty();
         }
-        return new Access(tokenFile);
+        Path file = absolute(option, value);
+        List<String> problems = problemsOf.apply(file);
+        if (!problems.isEmpty()) {
+            throw UsageError.invalid(option + ": " + String.join("; ", problems));
+        }
+        return Optional.of(file);
     }
 
     private Proxying proxying() throws UsageError {

@@ -196,6 +196,11 @@ public final class WsbridgeCommand {
             + "others get 401. Re-read when it changes. Default: none.")
     String authToken;
 
+    @Option(names = "--auth-basic", order = ACCESS + 2, paramLabel = "FILE", description = "Serve only requests "
+            + "with a user and password (HTTP Basic) from FILE, an htpasswd file of bcrypt hashes (htpasswd -B); "
+            + "others get 401. With --auth-token, either will do. Re-read when it changes. Default: none.")
+    String authBasic;
+
     // ---- Logging and information
     @Option(names = "--loglevel", order = OTHER + 1, paramLabel = "LEVEL", description = "Least severe log lines "
             + "printed: debug, trace, access, info, error, fatal, or none. Default: ${DEFAULT-VALUE}.")

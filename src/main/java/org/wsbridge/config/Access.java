@@ -9,19 +9,21 @@ import java.util.Optional;
  * is served or spawned. With none of them, anyone may connect, as with websocketd.
  *
  * @param tokenFile {@code --auth-token}: bearer tokens, one a line (plain or {@code sha256:HEX}), absolute
+ * @param basicFile {@code --auth-basic}: an htpasswd file of bcrypt hashes, absolute
  */
-public record Access(Optional<Path> tokenFile) {
+public record Access(Optional<Path> tokenFile, Optional<Path> basicFile) {
     public Access {
         Objects.requireNonNull(tokenFile, "tokenFile");
+        Objects.requireNonNull(basicFile, "basicFile");
     }
 
     /** No check: everyone may connect. */
     public static Access open() {
-        return new Access(Optional.empty());
+        return new Access(Optional.empty(), Optional.empty());
     }
 
     /** True when requests must bring a credential. */
     public boolean required() {
-        return tokenFile.isPresent();
+        return tokenFile.isPresent() || basicFile.isPresent();
     }
 }

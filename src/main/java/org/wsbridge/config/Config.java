@@ -23,7 +23,7 @@ import java.util.Optional;
  * @param reverseLookup {@code --reverselookup}: REMOTE_HOST from reverse DNS
  * @param logLevel      the least severe level that is printed
  * @param proxying      base path and trusted reverse proxies
- * @param access        who may connect ({@code --auth-token})
+ * @param access        who may connect ({@code --auth-token}, {@code --auth-basic})
  */
 public record Config(
         Listen listen,

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.LongSupplier;
 import org.wsbridge.config.Access;
 import org.wsbridge.config.Proxying;
@@ -18,19 +19,23 @@ import org.wsbridge.request.CgiRequests;
 import org.wsbridge.request.RemoteUser;
 
 /**
- * Decides, for the whole server, whether a request may go on ({@code --auth-token}): takes the credential out of
- * the request, refuses an address that failed too often (429), then checks the credential (401 when missing or
- * wrong, 400 when malformed). Thread-safe: shared by every connection's {@link AccessGate}.
+ * Decides, for the whole server, whether a request may go on ({@code --auth-token}, {@code --auth-basic}): takes
+ * the credential out of the request, refuses an address that failed too often (429), then checks the credential
+ * (401 when missing or wrong, 400 when malformed). Thread-safe: shared by every connection's {@link AccessGate}.
  */
 public final class AccessPolicy {
     static final String BEARER_CHALLENGE = "Bearer realm=\"wsbridge\"";
+    static final String BASIC_CHALLENGE = "Basic realm=\"wsbridge\", charset=\"UTF-8\"";
 
-    private final WatchedFile<TokenFile> tokens;
+    private final Optional<WatchedFile<TokenFile>> tokens;
+    private final Optional<PasswordCheck> passwords;
     private final FailureLimit failures;
     private final Proxying proxying;
 
-    AccessPolicy(WatchedFile<TokenFile> tokens, FailureLimit failures, Proxying proxying) {
+    AccessPolicy(Optional<WatchedFile<TokenFile>> tokens, Optional<PasswordCheck> passwords, FailureLimit failures,
+                 Proxying proxying) {
         this.tokens = tokens;
+        this.passwords = passwords;
         this.failures = failures;
         this.proxying = proxying;
     }
@@ -41,12 +46,24 @@ public final class AccessPolicy {
             return Optional.empty();
         }
         LongSupplier clock = System::nanoTime;
-        Path file = access.tokenFile().get();
-        WatchedFile<TokenFile> tokens = new WatchedFile<>(file, TokenFile::parse, log, clock);
-        if (tokens.current().isEmpty()) {
-            log.info("auth", file + " holds no token yet: every request is refused until one is added");
+        Optional<WatchedFile<TokenFile>> tokens = Optional.empty();
+        if (access.tokenFile().isPresent()) {
+            Path file = access.tokenFile().get();
+            tokens = Optional.of(new WatchedFile<>(file, TokenFile::parse, log, clock));
+            if (tokens.get().current().isEmpty()) {
+                log.info("auth", file + " holds no token yet: no token is accepted until one is added");
+            }
         }
-        return Optional.of(new AccessPolicy(tokens, new FailureLimit(clock), proxying));
+        Optional<PasswordCheck> passwords = Optional.empty();
+        if (access.basicFile().isPresent()) {
+            Path file = access.basicFile().get();
+            WatchedFile<Htpasswd> users = new WatchedFile<>(file, Htpasswd::parse, log, clock);
+            if (users.current().isEmpty()) {
+                log.info("auth", file + " holds no user yet: no password is accepted until one is added");
+            }
+            passwords = Optional.of(new PasswordCheck(users, clock));
+        }
+        return Optional.of(new AccessPolicy(tokens, passwords, new FailureLimit(clock), proxying));
     }
 
     /**
@@ -54,8 +71,17 @@ public final class AccessPolicy {
      * one message each; empty when it is fine.
      */
     public static List<String> problemsOfTokenFile(Path file) {
+        return problems(file, TokenFile::parse);
+    }
+
+    /** As {@link #problemsOfTokenFile}, for {@code --auth-basic}'s htpasswd file. */
+    public static List<String> problemsOfPasswordFile(Path file) {
+        return problems(file, Htpasswd::parse);
+    }
+
+    private static <T> List<String> problems(Path file, CredentialFile.Parser<T> parser) {
         try {
-            return CredentialFile.read(file, TokenFile::parse).problems();
+            return CredentialFile.read(file, parser).problems();
         } catch (IOException e) {
             return List.of("cannot read " + file + " (" + e.getMessage() + ")");
         }
@@ -68,7 +94,7 @@ public final class AccessPolicy {
 
     /** Checks {@code request}, whose credential it removes; {@code address} is {@link #clientAddress}. */
     CompletableFuture<Verdict> check(HttpRequest request, String address) {
-        Presented presented = Presented.takeFrom(request);
+        Presented presented = Presented.takeFrom(request, tokens.isPresent(), passwords.isPresent());
         long wait = failures.blockedSeconds(address);
         if (wait > 0) {
             return done(new Verdict.Refused(HttpResponseStatus.TOO_MANY_REQUESTS, FailureLimit.MAX_FAILURES
@@ -76,27 +102,48 @@ public final class AccessPolicy {
                     h -> h.set(HttpHeaderNames.RETRY_AFTER, Long.toString(wait))));
         }
         if (presented instanceof Presented.Token token) {
-            Optional<String> name = tokens.current().match(token.token());
+            Optional<String> name = tokens.get().current().match(token.token());
             if (name.isPresent()) {
                 return done(new Verdict.Allowed(new RemoteUser("Bearer", name.get())));
             }
             failures.failed(address);
             return done(unauthorized("wrong token (from " + token.where() + ")"));
         }
+        if (presented instanceof Presented.Basic basic) {
+            return passwords.get().matches(basic.user(), basic.password())
+                    .handle((ok, error) -> password(basic.user(), ok, error, address));
+        }
         if (presented instanceof Presented.Malformed malformed) {
             failures.failed(address);
-            return done(new Verdict.Refused(HttpResponseStatus.BAD_REQUEST, malformed.reason(),
-                    AccessPolicy::challenge));
+            return done(new Verdict.Refused(HttpResponseStatus.BAD_REQUEST, malformed.reason(), this::challenge));
         }
         return done(unauthorized("no credentials"));
     }
 
-    private static Verdict unauthorized(String why) {
-        return new Verdict.Refused(HttpResponseStatus.UNAUTHORIZED, why, AccessPolicy::challenge);
+    private Verdict password(String user, Boolean ok, Throwable error, String address) {
+        Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+        if (cause instanceof PasswordCheck.Busy) {
+            return new Verdict.Refused(HttpResponseStatus.SERVICE_UNAVAILABLE, "too many password checks at once",
+                    h -> h.set(HttpHeaderNames.RETRY_AFTER, "1"));
+        }
+        if (cause != null) {
+            throw new CompletionException(cause);
+        }
+        if (ok) {
+            return new Verdict.Allowed(new RemoteUser("Basic", user));
+        }
+        failures.failed(address);
+        return unauthorized("wrong user or password (user " + Presented.printable(user) + ")");
     }
 
-    private static void challenge(HttpHeaders headers) {
-        headers.add(HttpHeaderNames.WWW_AUTHENTICATE, BEARER_CHALLENGE);
+    private Verdict unauthorized(String why) {
+        return new Verdict.Refused(HttpResponseStatus.UNAUTHORIZED, why, this::challenge);
+    }
+
+    /** One WWW-Authenticate per accepted scheme. */
+    private void challenge(HttpHeaders headers) {
+        tokens.ifPresent(t -> headers.add(HttpHeaderNames.WWW_AUTHENTICATE, BEARER_CHALLENGE));
+        passwords.ifPresent(p -> headers.add(HttpHeaderNames.WWW_AUTHENTICATE, BASIC_CHALLENGE));
     }
 
     private static CompletableFuture<Verdict> done(Verdict verdict) {

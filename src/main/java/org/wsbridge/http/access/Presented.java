@@ -4,14 +4,16 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 /**
  * The credential a request presents, taken <em>out</em> of the request, so that neither the log nor the program
- * ever sees it: {@code Authorization: Bearer TOKEN}, else a {@value #COOKIE} cookie, else an {@value #QUERY}
- * query parameter (browsers cannot set headers on a WebSocket). All of these are removed from the request,
- * whichever is used.
+ * ever sees it: {@code Authorization: Bearer TOKEN} (or {@code Basic}, when basic authentication is on), else a
+ * {@value #COOKIE} cookie, else an {@value #QUERY} query parameter (browsers cannot set headers on a WebSocket).
+ * All of these are removed from the request, whichever is used.
  */
 sealed interface Presented {
     String COOKIE = "wsbridge_token";
@@ -25,15 +27,28 @@ sealed interface Presented {
     record Token(String token, String where) implements Presented {
     }
 
+    /** A user name and password ({@code Authorization: Basic}). */
+    record Basic(String user, String password) implements Presented {
+        @Override
+        public String toString() {
+            return "Basic[" + user + "]"; // never the password, wherever this ends up
+        }
+    }
+
     /** Something presented that cannot be a credential; {@code reason} holds no secret. */
     record Malformed(String reason) implements Presented {
     }
 
-    /** Takes the credential out of {@code request} (its URI and headers are changed in place). */
-    static Presented takeFrom(HttpRequest request) {
-        Presented header = authorizationHeader(request.headers());
-        String cookie = takeCookie(request.headers());
-        String query = takeQuery(request);
+    /**
+     * Takes the credential out of {@code request} (its URI and headers are changed in place).
+     *
+     * @param tokens whether bearer tokens are credentials here (else header, cookie and query stay untouched)
+     * @param basic  whether {@code Authorization: Basic} is a credential here (else it stays untouched)
+     */
+    static Presented takeFrom(HttpRequest request, boolean tokens, boolean basic) {
+        Presented header = authorizationHeader(request.headers(), tokens, basic);
+        String cookie = tokens ? takeCookie(request.headers()) : null;
+        String query = tokens ? takeQuery(request) : null;
         if (!(header instanceof Nothing)) {
             return header;
         }
@@ -46,7 +61,7 @@ sealed interface Presented {
         return header;
     }
 
-    private static Presented authorizationHeader(HttpHeaders headers) {
+    private static Presented authorizationHeader(HttpHeaders headers, boolean tokens, boolean basic) {
         List<String> values = headers.getAll(HttpHeaderNames.AUTHORIZATION);
         if (values.isEmpty()) {
             return new Nothing();
@@ -54,7 +69,8 @@ sealed interface Presented {
         String value = values.get(0).strip();
         int space = value.indexOf(' ');
         String scheme = space < 0 ? value : value.substring(0, space);
-        if (!scheme.equalsIgnoreCase("Bearer")) {
+        boolean isBasic = basic && scheme.equalsIgnoreCase("Basic");
+        if (!(tokens && scheme.equalsIgnoreCase("Bearer")) && !isBasic) {
             return new Nothing(); // a scheme wsbridge does not take is passed on as it is
         }
         headers.remove(HttpHeaderNames.AUTHORIZATION);
@@ -63,12 +79,46 @@ sealed interface Presented {
         }
         String token = space < 0 ? "" : value.substring(space + 1).strip();
         if (token.isEmpty()) {
-            return new Malformed("Bearer with no token");
+            return new Malformed(isBasic ? "Basic with no credentials" : "Bearer with no token");
+        }
+        if (isBasic) {
+            return basic(token);
         }
         if (token.indexOf(' ') >= 0 || token.indexOf('\t') >= 0) {
             return new Malformed("Bearer token with white space in it");
         }
         return new Token(token, "header");
+    }
+
+    private static Presented basic(String encoded) {
+        byte[] decoded;
+        try {
+            decoded = Base64.getDecoder().decode(encoded);
+        } catch (IllegalArgumentException e) {
+            return new Malformed("Basic credentials that are not base64");
+        }
+        String pair = new String(decoded, StandardCharsets.UTF_8);
+        int colon = pair.indexOf(':');
+        if (colon < 0) {
+            return new Malformed("Basic credentials without a colon between user and password");
+        }
+        if (colon == 0) {
+            return new Malformed("Basic credentials with an empty user name");
+        }
+        return new Basic(pair.substring(0, colon), pair.substring(colon + 1));
+    }
+
+    /**
+     * {@code text} as it may appear in a log pair: printable ASCII without quotes, at most 64 characters; other
+     * characters become {@code ?}.
+     */
+    static String printable(String text) {
+        StringBuilder out = new StringBuilder(Math.min(text.length(), 64));
+        for (int i = 0; i < text.length() && i < 64; i++) {
+            char c = text.charAt(i);
+            out.append(c >= 0x20 && c < 0x7F && c != '\'' && c != '"' ? c : '?');
+        }
+        return out.toString();
     }
 
     /** The value of the first {@value #COOKIE} cookie (null if none), after removing every one of them. */
