@@ -69,8 +69,21 @@ final class StartupChecks {
     }
 
     private Access access() throws UsageError {
-        return new Access(credentialFile("--auth-token", options.authToken, AccessPolicy::problemsOfTokenFile),
-                credentialFile("--auth-basic", options.authBasic, AccessPolicy::problemsOfPasswordFile));
+        Optional<Path> tokens = credentialFile("--auth-token", options.authToken, AccessPolicy::problemsOfTokenFile);
+        Optional<Path> users = credentialFile("--auth-basic", options.authBasic, AccessPolicy::problemsOfPasswordFile);
+        Optional<Path> command = Optional.empty();
+        if (given(options.authCommand).isPresent()) {
+            if (tokens.isPresent() || users.isPresent()) {
+                throw UsageError.invalid("--auth-command decides alone: not with "
+                        + (tokens.isPresent() ? "--auth-token" : "--auth-basic"));
+            }
+            try {
+                command = Optional.of(Path.of(new CommandLookup(invocation).resolve(options.authCommand)));
+            } catch (UsageError e) {
+                throw UsageError.invalid("--auth-command: " + e.getMessage());
+            }
+        }
+        return new Access(tokens, users, command);
     }
 
     /** A credential file that must be usable as it is at startup (later changes only log their bad lines). */

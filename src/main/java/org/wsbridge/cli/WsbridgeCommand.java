@@ -201,6 +201,12 @@ public final class WsbridgeCommand {
             + "others get 401. With --auth-token, either will do. Re-read when it changes. Default: none.")
     String authBasic;
 
+    @Option(names = "--auth-command", order = ACCESS + 3, paramLabel = "PROG", description = "Let PROG decide: it "
+            + "runs for every request with its CGI environment (no body); exit 0 lets the request in (the first "
+            + "line it prints becomes REMOTE_USER), exit 1 gets 401, any other 403, with its output as the body; "
+            + "ended after 5 s (503). Not with --auth-token or --auth-basic. Default: none.")
+    String authCommand;
+
     // ---- Logging and information
     @Option(names = "--loglevel", order = OTHER + 1, paramLabel = "LEVEL", description = "Least severe log lines "
             + "printed: debug, trace, access, info, error, fatal, or none. Default: ${DEFAULT-VALUE}.")

@@ -10,20 +10,22 @@ import java.util.Optional;
  *
  * @param tokenFile {@code --auth-token}: bearer tokens, one a line (plain or {@code sha256:HEX}), absolute
  * @param basicFile {@code --auth-basic}: an htpasswd file of bcrypt hashes, absolute
+ * @param command   {@code --auth-command}: the program that decides instead (not with the files), absolute
  */
-public record Access(Optional<Path> tokenFile, Optional<Path> basicFile) {
+public record Access(Optional<Path> tokenFile, Optional<Path> basicFile, Optional<Path> command) {
     public Access {
         Objects.requireNonNull(tokenFile, "tokenFile");
         Objects.requireNonNull(basicFile, "basicFile");
+        Objects.requireNonNull(command, "command");
     }
 
     /** No check: everyone may connect. */
     public static Access open() {
-        return new Access(Optional.empty(), Optional.empty());
+        return new Access(Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /** True when requests must bring a credential. */
     public boolean required() {
-        return tokenFile.isPresent() || basicFile.isPresent();
+        return tokenFile.isPresent() || basicFile.isPresent() || command.isPresent();
     }
 }

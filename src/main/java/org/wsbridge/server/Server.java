@@ -95,9 +95,10 @@ public final class Server {
                 fds.capacity()));
         Reaper reaper = Reaper.start(scope);
         try {
-            routes = routes(new UpgradeContext(forks, fds, reaper, sessions, new OriginCheck(config.origins()),
-                    "wsbridge/" + version, names));
-            access = AccessPolicy.of(config.access(), config.proxying(), scope);
+            UpgradeContext context = new UpgradeContext(forks, fds, reaper, sessions, new OriginCheck(config.origins()),
+                    "wsbridge/" + version, names);
+            routes = routes(context);
+            access = AccessPolicy.of(config, context, scope);
         } catch (IOException e) {
             scope.fatal("server", e.getMessage());
             return EXIT_INVALID;

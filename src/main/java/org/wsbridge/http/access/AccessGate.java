@@ -86,7 +86,7 @@ public final class AccessGate extends ChannelDuplexHandler {
 
     private void check(ChannelHandlerContext ctx, HttpRequest request) {
         String address = policy.clientAddress(ctx.channel(), request);
-        CompletableFuture<Verdict> verdict = policy.check(request, address);
+        CompletableFuture<Verdict> verdict = policy.check(ctx.channel(), request, address, log);
         LogScope scope = log.with("url", url(request)).with("remote", address);
         if (verdict.isDone()) {
             decide(ctx, request, verdict.join(), scope);
@@ -121,7 +121,9 @@ public final class AccessGate extends ChannelDuplexHandler {
         HttpResponseStatus status = refused.status();
         String line = status.code() + " " + status.reasonPhrase() + ": " + refused.why();
         scope.access("auth", "REFUSED: " + line);
-        FullHttpResponse response = HttpResponses.textResponse(request, status, line);
+        FullHttpResponse response = refused.body().isPresent()
+                ? HttpResponses.contentResponse(request, status, refused.body().get(), HttpResponses.TEXT_PLAIN)
+                : HttpResponses.textResponse(request, status, line);
         refused.headers().accept(response.headers());
         responses.send(ctx, request, response);
         ReferenceCountUtil.release(request);

@@ -13,15 +13,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.LongSupplier;
 import org.wsbridge.config.Access;
+import org.wsbridge.config.Config;
 import org.wsbridge.config.Proxying;
 import org.wsbridge.log.LogScope;
 import org.wsbridge.request.CgiRequests;
 import org.wsbridge.request.RemoteUser;
+import org.wsbridge.websocket.UpgradeContext;
 
 /**
  * Decides, for the whole server, whether a request may go on ({@code --auth-token}, {@code --auth-basic}): takes
  * the credential out of the request, refuses an address that failed too often (429), then checks the credential
- * (401 when missing or wrong, 400 when malformed). Thread-safe: shared by every connection's {@link AccessGate}.
+ * (401 when missing or wrong, 400 when malformed). With {@code --auth-command} instead, a program decides (see
+ * {@link CommandCheck}) and the request is left as it is. Thread-safe: shared by every connection's
+ * {@link AccessGate}.
  */
 public final class AccessPolicy {
     static final String BEARER_CHALLENGE = "Bearer realm=\"wsbridge\"";
@@ -29,19 +33,27 @@ public final class AccessPolicy {
 
     private final Optional<WatchedFile<TokenFile>> tokens;
     private final Optional<PasswordCheck> passwords;
+    private final Optional<CommandCheck.Settings> command;
     private final FailureLimit failures;
     private final Proxying proxying;
 
-    AccessPolicy(Optional<WatchedFile<TokenFile>> tokens, Optional<PasswordCheck> passwords, FailureLimit failures,
-                 Proxying proxying) {
+    AccessPolicy(Optional<WatchedFile<TokenFile>> tokens, Optional<PasswordCheck> passwords,
+                 Optional<CommandCheck.Settings> command, FailureLimit failures, Proxying proxying) {
         this.tokens = tokens;
         this.passwords = passwords;
+        this.command = command;
         this.failures = failures;
         this.proxying = proxying;
     }
 
-    /** The policy of {@code access}, its files read now; empty when anyone may connect. */
-    public static Optional<AccessPolicy> of(Access access, Proxying proxying, LogScope log) throws IOException {
+    /**
+     * The policy of {@code config}'s access options, its files read now; empty when anyone may connect.
+     *
+     * @param context spawns the {@code --auth-command}
+     */
+    public static Optional<AccessPolicy> of(Config config, UpgradeContext context, LogScope log) throws IOException {
+        Access access = config.access();
+        Proxying proxying = config.proxying();
         if (!access.required()) {
             return Optional.empty();
         }
@@ -63,7 +75,9 @@ public final class AccessPolicy {
             }
             passwords = Optional.of(new PasswordCheck(users, clock));
         }
-        return Optional.of(new AccessPolicy(tokens, passwords, new FailureLimit(clock), proxying));
+        Optional<CommandCheck.Settings> command = access.command().map(program -> new CommandCheck.Settings(program,
+                context, config.passEnv(), config.secure(), proxying));
+        return Optional.of(new AccessPolicy(tokens, passwords, command, new FailureLimit(clock), proxying));
     }
 
     /**
@@ -92,14 +106,26 @@ public final class AccessPolicy {
         return CgiRequests.clientAddress(channel, request, proxying);
     }
 
-    /** Checks {@code request}, whose credential it removes; {@code address} is {@link #clientAddress}. */
-    CompletableFuture<Verdict> check(HttpRequest request, String address) {
+    /**
+     * Checks {@code request}, whose credential it removes; {@code address} is {@link #clientAddress}. Called on
+     * the channel's event loop.
+     */
+    CompletableFuture<Verdict> check(Channel channel, HttpRequest request, String address, LogScope log) {
         Presented presented = Presented.takeFrom(request, tokens.isPresent(), passwords.isPresent());
         long wait = failures.blockedSeconds(address);
         if (wait > 0) {
             return done(new Verdict.Refused(HttpResponseStatus.TOO_MANY_REQUESTS, FailureLimit.MAX_FAILURES
                     + " failed attempts within " + FailureLimit.WINDOW_SECONDS + " s from this address",
                     h -> h.set(HttpHeaderNames.RETRY_AFTER, Long.toString(wait))));
+        }
+        if (command.isPresent()) {
+            return CommandCheck.run(command.get(), channel, request, log).thenApply(verdict -> {
+                if (verdict instanceof Verdict.Refused refused && (refused.status().code() == 401
+                        || refused.status().code() == 403)) {
+                    failures.failed(address);
+                }
+                return verdict;
+            });
         }
         if (presented instanceof Presented.Token token) {
             Optional<String> name = tokens.get().current().match(token.token());

@@ -2,6 +2,7 @@ package org.wsbridge.http.access;
 
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.wsbridge.request.RemoteUser;
 
@@ -12,8 +13,13 @@ sealed interface Verdict {
     }
 
     /**
-     * The request is answered with {@code status} and a one-line body; {@code why} is logged (it holds no secret).
+     * The request is answered with {@code status} and {@code body}, or else a one-line body with {@code why};
+     * {@code why} is logged (it holds no secret).
      */
-    record Refused(HttpResponseStatus status, String why, Consumer<HttpHeaders> headers) implements Verdict {
+    record Refused(HttpResponseStatus status, String why, Consumer<HttpHeaders> headers, Optional<String> body)
+            implements Verdict {
+        Refused(HttpResponseStatus status, String why, Consumer<HttpHeaders> headers) {
+            this(status, why, headers, Optional.empty());
+        }
     }
 }
