@@ -154,6 +154,12 @@ class AuthTokenIT {
             RawHttpClient.Reply third = client.read(false);
             assertEquals(200, third.status());
             assertEquals("a\n", third.body());
+            // A refused request whose body waits for a 100 Continue: the connection cannot go on after it.
+            client.send("POST /a.txt HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n");
+            RawHttpClient.Reply expecting = client.read(false);
+            assertEquals(401, expecting.status());
+            assertEquals("close", expecting.header("Connection"));
+            assertTrue(client.awaitEof());
         }
     }
 

@@ -6,10 +6,12 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
@@ -125,6 +127,10 @@ public final class AccessGate extends ChannelDuplexHandler {
                 ? HttpResponses.contentResponse(request, status, refused.body().get(), HttpResponses.TEXT_PLAIN)
                 : HttpResponses.textResponse(request, status, line);
         refused.headers().accept(response.headers());
+        if (dropBody && HttpUtil.is100ContinueExpected(request)) {
+            // The client waits for a 100 before sending the body: the next bytes could be either, so end here.
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
         responses.send(ctx, request, response);
         ReferenceCountUtil.release(request);
     }
