@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.wsbridge.config.Access;
 import org.wsbridge.config.Cidr;
 import org.wsbridge.config.Config;
 import org.wsbridge.config.EnvVar;
@@ -23,6 +24,7 @@ import org.wsbridge.config.OriginPolicy;
 import org.wsbridge.config.Proxying;
 import org.wsbridge.config.RelayTarget;
 import org.wsbridge.config.Tls;
+import org.wsbridge.http.access.AccessPolicy;
 
 /**
  * Checks the parsed options in websocketd's order (listen addresses and ports, log level, TLS,
@@ -67,7 +69,40 @@ final class StartupChecks {
         }
         Proxying proxying = proxying();
         return new Config(listen, tls, launch, passEnv, staticDir, cgiDir, options.devConsole, limits, origins,
-                headers, options.reverseLookup, logLevel, proxying);
+                headers, options.reverseLookup, logLevel, proxying, access());
+    }
+
+    private Access access() throws UsageError {
+        Optional<Path> tokens = credentialFile("--auth-token", options.authToken, AccessPolicy::problemsOfTokenFile);
+        Optional<Path> users = credentialFile("--auth-basic", options.authBasic, AccessPolicy::problemsOfPasswordFile);
+        Optional<Path> command = Optional.empty();
+        if (given(options.authCommand).isPresent()) {
+            if (tokens.isPresent() || users.isPresent()) {
+                throw UsageError.invalid("--auth-command decides alone: not with "
+                        + (tokens.isPresent() ? "--auth-token" : "--auth-basic"));
+            }
+            try {
+                command = Optional.of(Path.of(new CommandLookup(invocation).resolve(options.authCommand)));
+            } catch (UsageError e) {
+                throw UsageError.invalid("--auth-command: " + e.getMessage());
+            }
+        }
+        return new Access(tokens, users, command);
+    }
+
+    /** A credential file that must be usable as it is at startup (later changes only log their bad lines). */
+    private Optional<Path> credentialFile(String option, String value,
+                                          java.util.function.Function<Path, List<String>> problemsOf)
+            throws UsageError {
+        if (given(value).isEmpty()) {
+            return Optional.empty();
+        }
+        Path file = absolute(option, value);
+        List<String> problems = problemsOf.apply(file);
+        if (!problems.isEmpty()) {
+            throw UsageError.invalid(option + ": " + String.join("; ", problems));
+        }
+        return Optional.of(file);
     }
 
     private Proxying proxying() throws UsageError {

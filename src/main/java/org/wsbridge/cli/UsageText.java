@@ -18,7 +18,8 @@ final class UsageText {
     static final int WEBSOCKET = 400;
     static final int HTTP = 500;
     static final int PROXY = 600;
-    static final int OTHER = 700;
+    static final int ACCESS = 700;
+    static final int OTHER = 800;
     static final Map<Integer, String> HEADINGS = Map.of(
             LISTEN, "Where to listen:",
             TLS, "TLS (https and wss):",
@@ -26,6 +27,7 @@ final class UsageText {
             WEBSOCKET, "WebSocket connections:",
             HTTP, "Plain HTTP requests (not upgrades):",
             PROXY, "Behind a reverse proxy:",
+            ACCESS, "Who may connect (every request, before anything is served or run):",
             OTHER, "Logging and information:");
 
     private static final int WIDTH = 80;

@@ -1,5 +1,6 @@
 package org.wsbridge.cli;
 
+import static org.wsbridge.cli.UsageText.ACCESS;
 import static org.wsbridge.cli.UsageText.HTTP;
 import static org.wsbridge.cli.UsageText.LISTEN;
 import static org.wsbridge.cli.UsageText.OTHER;
@@ -197,6 +198,24 @@ public final class WsbridgeCommand {
             + "X-Forwarded-Proto are believed: they set REMOTE_ADDR and HTTPS. Ignored from anyone else. "
             + "Default: none.")
     String trustProxy;
+
+    // ---- Who may connect
+    @Option(names = "--auth-token", order = ACCESS + 1, paramLabel = "FILE", description = "Serve only requests "
+            + "with a token listed in FILE (one a line: TOKEN or sha256:HEX, then an optional NAME for REMOTE_USER), "
+            + "sent as 'Authorization: Bearer TOKEN', a wsbridge_token cookie or an access_token query parameter; "
+            + "others get 401. Re-read when it changes. Default: none.")
+    String authToken;
+
+    @Option(names = "--auth-basic", order = ACCESS + 2, paramLabel = "FILE", description = "Serve only requests "
+            + "with a user and password (HTTP Basic) from FILE, an htpasswd file of bcrypt hashes (htpasswd -B); "
+            + "others get 401. With --auth-token, either will do. Re-read when it changes. Default: none.")
+    String authBasic;
+
+    @Option(names = "--auth-command", order = ACCESS + 3, paramLabel = "PROG", description = "Let PROG decide: it "
+            + "runs for every request with its CGI environment (no body); exit 0 lets the request in (the first "
+            + "line it prints becomes REMOTE_USER), exit 1 gets 401, any other 403, with its output as the body; "
+            + "ended after 5 s (503). Not with --auth-token or --auth-basic. Default: none.")
+    String authCommand;
 
     // ---- Logging and information
     @Option(names = "--loglevel", order = OTHER + 1, paramLabel = "LEVEL", description = "Least severe log lines "

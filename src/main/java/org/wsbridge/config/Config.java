@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param reverseLookup {@code --reverselookup}: REMOTE_HOST from reverse DNS
  * @param logLevel      the least severe level that is printed
  * @param proxying      base path and trusted reverse proxies
+ * @param access        who may connect ({@code --auth-token}, {@code --auth-basic})
  */
 public record Config(
         Listen listen,
@@ -37,7 +38,17 @@ public record Config(
         HeaderRules headers,
         boolean reverseLookup,
         LogLevel logLevel,
-        Proxying proxying) {
+        Proxying proxying,
+        Access access) {
+
+    /** A configuration where anyone may connect. */
+    public Config(Listen listen, Optional<Tls> tls, Optional<Launch> launch, List<EnvVar> passEnv,
+                  Optional<Path> staticDir, Optional<Path> cgiDir, boolean devConsole, Limits limits,
+                  OriginPolicy origins, HeaderRules headers, boolean reverseLookup, LogLevel logLevel,
+                  Proxying proxying) {
+        this(listen, tls, launch, passEnv, staticDir, cgiDir, devConsole, limits, origins, headers, reverseLookup,
+                logLevel, proxying, Access.open());
+    }
 
     public Config {
         Objects.requireNonNull(listen, "listen");
@@ -51,6 +62,7 @@ public record Config(
         Objects.requireNonNull(headers, "headers");
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(proxying, "proxying");
+        Objects.requireNonNull(access, "access");
     }
 
     /** True when connections are served over TLS ({@code --ssl}). */

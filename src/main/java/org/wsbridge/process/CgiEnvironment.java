@@ -39,10 +39,12 @@ public final class CgiEnvironment {
         env.put("PATH_INFO", request.pathInfo());
         env.put("PATH_TRANSLATED", request.path());
         env.put("QUERY_STRING", request.query());
-        // Present but empty, so that nothing of the same name can leak in from elsewhere.
-        for (String name : List.of("AUTH_TYPE", "CONTENT_LENGTH", "CONTENT_TYPE", "REMOTE_IDENT", "REMOTE_USER")) {
+        // Present even when empty, so that nothing of the same name can leak in from elsewhere.
+        env.put("AUTH_TYPE", request.authType());
+        for (String name : List.of("CONTENT_LENGTH", "CONTENT_TYPE", "REMOTE_IDENT")) {
             env.put(name, "");
         }
+        env.put("REMOTE_USER", request.remoteUser());
         env.put("UNIQUE_ID", request.uniqueId());
         env.put("REMOTE_PORT", request.remotePort());
         env.put("REQUEST_URI", request.requestUri());
@@ -84,6 +86,10 @@ public final class CgiEnvironment {
         env.put("REMOTE_PORT", request.remotePort());
         if (request.https()) {
             env.put("HTTPS", "on");
+        }
+        if (!request.remoteUser().isEmpty()) {
+            env.put("AUTH_TYPE", request.authType());
+            env.put("REMOTE_USER", request.remoteUser());
         }
         env.putHeaders(request.headers(), "; ", true);
         contentLength.ifPresent(v -> env.put("CONTENT_LENGTH", v));

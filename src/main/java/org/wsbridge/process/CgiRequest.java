@@ -26,18 +26,30 @@ import java.util.Map;
  * @param serverPort    the Host header's port, or 80/443 when it has none
  * @param https         served over TLS
  * @param uniqueId      UNIQUE_ID, also the session's log id
+ * @param authType      AUTH_TYPE ({@code Bearer}, {@code Basic}) when the client proved who it is, else empty
+ * @param remoteUser    REMOTE_USER: who the client proved to be, else empty
  */
 public record CgiRequest(String method, String protocol, String requestUri, String path, String query,
                          String scriptName, String pathInfo, List<Map.Entry<String, String>> headers,
                          String remoteAddr, String remoteHost, String remotePort, String serverName,
-                         String serverPort, boolean https, String uniqueId) {
+                         String serverPort, boolean https, String uniqueId,
+                         String authType, String remoteUser) {
     public CgiRequest {
         headers = List.copyOf(headers);
+    }
+
+    /** A request whose client did not authenticate. */
+    public CgiRequest(String method, String protocol, String requestUri, String path, String query,
+                      String scriptName, String pathInfo, List<Map.Entry<String, String>> headers,
+                      String remoteAddr, String remoteHost, String remotePort, String serverName,
+                      String serverPort, boolean https, String uniqueId) {
+        this(method, protocol, requestUri, path, query, scriptName, pathInfo, headers, remoteAddr, remoteHost,
+                remotePort, serverName, serverPort, https, uniqueId, "", "");
     }
 
     /** The same request with REMOTE_HOST set to a name found by reverse lookup. */
     public CgiRequest withRemoteHost(String name) {
         return new CgiRequest(method, protocol, requestUri, path, query, scriptName, pathInfo, headers, remoteAddr,
-                name, remotePort, serverName, serverPort, https, uniqueId);
+                name, remotePort, serverName, serverPort, https, uniqueId, authType, remoteUser);
     }
 }

@@ -37,23 +37,34 @@ public final class CgiRequests {
         String query = q < 0 ? "" : uri.substring(q + 1);
         String host = request.headers().get(HttpHeaderNames.HOST, "");
         HostPort hostPort = HostPort.parse(host, secure ? 443 : 80);
-        String remoteAddr = "unix-socket";
+        String remoteAddr = clientAddress(channel, request, proxying);
         String remotePort = "";
         SocketAddress remote = channel.remoteAddress();
         if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            InetAddress client = inet.getAddress();
-            if (proxying.trusts(client)) {
-                client = ForwardedFor.client(request.headers(), proxying).orElse(client);
+            if (proxying.trusts(inet.getAddress())) {
                 secure |= "https".equalsIgnoreCase(request.headers().get("X-Forwarded-Proto", "").trim());
             }
-            remoteAddr = NetUtil.toAddressString(client);
             remotePort = Integer.toString(inet.getPort());
         }
         List<Map.Entry<String, String>> headers = new ArrayList<>(request.headers().size());
         request.headers().forEach(headers::add);
+        RemoteUser user = channel.attr(RemoteUser.KEY).get();
         return new CgiRequest(request.method().name(), request.protocolVersion().text(), uri, percentDecode(rawPath),
                 query, target.scriptName(), target.pathInfo(), headers, remoteAddr, remoteAddr, remotePort,
-                hostPort.host(), hostPort.port(), secure, newUniqueId());
+                hostPort.host(), hostPort.port(), secure, newUniqueId(), user == null ? "" : user.authType(),
+                user == null ? "" : user.name());
+    }
+
+    /** REMOTE_ADDR: the peer's IP (the client's behind a trusted proxy), or {@code unix-socket}. */
+    public static String clientAddress(Channel channel, HttpRequest request, Proxying proxying) {
+        if (channel.remoteAddress() instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            InetAddress client = inet.getAddress();
+            if (proxying.trusts(client)) {
+                client = ForwardedFor.client(request.headers(), proxying).orElse(client);
+            }
+            return NetUtil.toAddressString(client);
+        }
+        return "unix-socket";
     }
 
     /** 128 random bits: unique and, unlike websocketd's timestamp, not guessable. */

@@ -24,6 +24,7 @@ import org.wsbridge.http.DevConsoleHandler;
 import org.wsbridge.request.HttpResponses;
 import org.wsbridge.http.HttpRoute;
 import org.wsbridge.http.Routes;
+import org.wsbridge.http.access.AccessPolicy;
 import org.wsbridge.http.StaticFileHandler;
 import org.wsbridge.log.Log;
 import org.wsbridge.log.LogScope;
@@ -78,6 +79,7 @@ public final class Server {
         int fdLimit;
         Optional<SslContext> tls;
         Routes routes;
+        Optional<AccessPolicy> access;
         try {
             startup.fillClosedStdio();
             startup.resetSigchld();
@@ -92,8 +94,10 @@ public final class Server {
         scope.info("server", "fd limit " + fdLimit + ": room for about " + grouped(fds.capacity()) + " sessions");
         Reaper reaper = Reaper.start(scope);
         try {
-            routes = routes(new UpgradeContext(forks, fds, reaper, sessions, new OriginCheck(config.origins()),
-                    "wsbridge/" + version, names));
+            UpgradeContext context = new UpgradeContext(forks, fds, reaper, sessions, new OriginCheck(config.origins()),
+                    "wsbridge/" + version, names);
+            routes = routes(context);
+            access = AccessPolicy.of(config, context, scope);
         } catch (IOException e) {
             scope.fatal("server", e.getMessage());
             return EXIT_INVALID;
@@ -105,7 +109,7 @@ public final class Server {
             // Before the banner: a supervisor may send SIGTERM as soon as it sees the port announced.
             SignalHandlers.install(stopRequested::countDown);
             String label = banner();
-            listeners.bind(new ServerInitializer(tls, routes, scope), label);
+            listeners.bind(new ServerInitializer(tls, routes, access, scope), label);
             stopRequested.await();
             shutdown(listeners);
             return 0;

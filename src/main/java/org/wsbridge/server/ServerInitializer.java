@@ -11,6 +11,8 @@ import org.wsbridge.request.HttpResponses;
 import org.wsbridge.http.HttpRouter;
 import org.wsbridge.http.RequestLimitsHandler;
 import org.wsbridge.http.Routes;
+import org.wsbridge.http.access.AccessGate;
+import org.wsbridge.http.access.AccessPolicy;
 import org.wsbridge.log.LogScope;
 
 /**
@@ -20,12 +22,14 @@ import org.wsbridge.log.LogScope;
 final class ServerInitializer extends ChannelInitializer<Channel> {
     private final Optional<SslContext> tls;
     private final Routes routes;
+    private final Optional<AccessPolicy> access;
     private final LogScope log;
     private final HttpResponses bare = HttpResponses.bare(Clock.systemUTC());
 
-    ServerInitializer(Optional<SslContext> tls, Routes routes, LogScope log) {
+    ServerInitializer(Optional<SslContext> tls, Routes routes, Optional<AccessPolicy> access, LogScope log) {
         this.tls = tls;
         this.routes = routes;
+        this.access = access;
         this.log = log;
     }
 
@@ -35,6 +39,8 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
         tls.ifPresent(ctx -> p.addLast("tls", ctx.newHandler(ch.alloc())));
         p.addLast("http", RequestLimitsHandler.serverCodec());
         p.addLast("limits", new RequestLimitsHandler(RequestLimitsHandler.HEADER_TIMEOUT, bare, log));
+        // Before "chunked", so that it sees the last piece of every response.
+        access.ifPresent(policy -> p.addLast("access", new AccessGate(policy, routes.plain(), log, routes.secure())));
         if (tls.isPresent()) {
             p.addLast("chunked", new ChunkedWriteHandler()); // static files go out in chunks over TLS (no sendfile)
         }

@@ -58,7 +58,7 @@ public final class InJvmServer implements AutoCloseable {
         server = new ServerBootstrap()
                 .group(group)
                 .channel(EpollServerSocketChannel.class)
-                .childHandler(new ServerInitializer(Optional.empty(), routes, log.root()))
+                .childHandler(new ServerInitializer(Optional.empty(), routes, Optional.empty(), log.root()))
                 .bind("127.0.0.1", 0).sync().channel();
     }
 
