@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param reverseLookup {@code --reverselookup}: REMOTE_HOST from reverse DNS
  * @param logLevel      the least severe level that is printed
  * @param proxying      base path and trusted reverse proxies
+ * @param negotiation   subprotocol and compression negotiated at the upgrade
  */
 public record Config(
         Listen listen,
@@ -37,7 +38,8 @@ public record Config(
         HeaderRules headers,
         boolean reverseLookup,
         LogLevel logLevel,
-        Proxying proxying) {
+        Proxying proxying,
+        Negotiation negotiation) {
 
     public Config {
         Objects.requireNonNull(listen, "listen");
@@ -51,6 +53,7 @@ public record Config(
         Objects.requireNonNull(headers, "headers");
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(proxying, "proxying");
+        Objects.requireNonNull(negotiation, "negotiation");
     }
 
     /** True when connections are served over TLS ({@code --ssl}). */

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.util.concurrent.Future;
 import java.time.Clock;
@@ -25,6 +26,7 @@ import java.util.function.Consumer;
 import java.util.Optional;
 import org.wsbridge.config.Config;
 import org.wsbridge.config.LogLevel;
+import org.wsbridge.config.Negotiation;
 import org.wsbridge.log.LogScope;
 import org.wsbridge.process.CgiEnvironment;
 import org.wsbridge.process.CgiRequest;
@@ -41,7 +43,7 @@ import org.wsbridge.request.ScriptTarget;
  *
  * <p>Checks run in websocketd HEAD's order, so a request with several faults gets the same answer: fork limit
  * (429), {@code --dir} script (404), method (405), Connection (400), version (400), origin (403), key (400); then
- * wsbridge's own: file descriptors (503) and the spawn itself (500). The child is started <em>before</em> the 101
+ * wsbridge's own: subprotocol (400, with {@code --subprotocol}), file descriptors (503) and the spawn itself (500). The child is started <em>before</em> the 101
  * goes out, so a program that cannot start is an HTTP error rather than an open-then-dropped WebSocket (SPEC §2).
  * With {@code --reverselookup} the spawn waits (off the event loop, the connection held) for REMOTE_HOST.
  */
@@ -50,11 +52,17 @@ public final class Upgrader {
     private final SessionSettings settings;
     private final UpgradeContext context;
     private final HttpResponses responses = HttpResponses.bare(Clock.systemUTC());
+    // What the upgrade negotiates (--subprotocol, --compress); deflate is null without --compress.
+    private final Subprotocols subprotocols;
+    private final PermessageDeflate deflate;
 
     public Upgrader(Config config, UpgradeContext context) {
         this.config = config;
         this.settings = SessionSettings.of(config);
         this.context = context;
+        Negotiation negotiation = config.negotiation();
+        this.subprotocols = new Subprotocols(negotiation.subprotocols(), negotiation.subprotocolOptional());
+        this.deflate = PermessageDeflate.of(negotiation.compression(), settings.maxFrameSize());
     }
 
     /**
@@ -114,6 +122,10 @@ public final class Upgrader {
             return refuse(ctx, request, scope, HttpResponseStatus.BAD_REQUEST,
                     "400 Bad Request: missing or malformed Sec-WebSocket-Key", h -> { });
         }
+        if (!subprotocols.acceptable(headers)) {
+            return refuse(ctx, request, scope, HttpResponseStatus.BAD_REQUEST, subprotocols.refusal(headers),
+                    h -> { });
+        }
         if (!context.fds().roomForSession()) {
             scope.error("session", "Out of file descriptors (limit " + context.fds().limit()
                     + "): upgrade refused; raise the open-files limit (ulimit -n, LimitNOFILE)");
@@ -155,6 +167,7 @@ public final class Upgrader {
         LogScope sessionScope = scope.with("id", cgi.uniqueId()).with("remote", cgi.remoteHost())
                 .with("command", target.displayCommand()).with("origin", origin);
         CgiEnvironment env = CgiEnvironment.forWebSocket(context.serverSoftware(), config.passEnv(), cgi);
+        subprotocols.choose(request.headers()).ifPresent(env::putSubprotocol);
         if (sessionScope.enabled(LogLevel.DEBUG)) {
             env.asMap().forEach((k, v) -> sessionScope.debug("env", "Std. variable: " + k + "=" + v));
         }
@@ -189,17 +202,22 @@ public final class Upgrader {
 
     private void handshake(Channel channel, HttpRequest request, Session session, HttpSide http) {
         long max = settings.maxFrameSize();
+        Optional<WebSocketServerExtension> compression = deflate == null
+                ? Optional.empty() : deflate.accept(request.headers());
         WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(max <= 0 || max > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) max)
-                .allowExtensions(false)
+                .allowExtensions(compression.isPresent()) // RSV1 marks a compressed message
                 .closeOnProtocolViolation(true)
                 .build();
-        WebSocketServerHandshaker13 handshaker = new WebSocketServerHandshaker13(webSocketUrl(request), null, decoder);
+        WebSocketServerHandshaker13 handshaker = new WebSocketServerHandshaker13(webSocketUrl(request),
+                subprotocols.choose(request.headers()).orElse(null), decoder);
         FullHttpRequest full = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
                 Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE);
         HttpHeaders extra = new DefaultHttpHeaders();
         config.headers().all().forEach(h -> extra.add(h.name(), h.value()));
         config.headers().ws().forEach(h -> extra.add(h.name(), h.value()));
+        compression.ifPresent(e -> extra.set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS,
+                PermessageDeflate.responseHeader(e)));
         ChannelFuture written;
         try {
             written = handshaker.handshake(channel, full, extra, channel.newPromise());
@@ -215,6 +233,7 @@ public final class Upgrader {
                 return;
             }
             http.leave();
+            compression.ifPresent(e -> PermessageDeflate.install(channel.pipeline(), e));
             channel.pipeline().addLast("utf8", new TextValidator());
             channel.pipeline().addLast("session", session);
             context.sessions().add(channel);
