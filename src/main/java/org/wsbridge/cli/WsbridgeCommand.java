@@ -37,7 +37,10 @@ public final class WsbridgeCommand {
     public static final int EXIT_USAGE = 2;
     /** A listener could not be opened (produced by the server). */
     public static final int EXIT_CANNOT_LISTEN = 3;
-    /** Options that cannot be combined ({@code --devconsole} with {@code --staticdir}/{@code --cgidir}). */
+    /**
+     * Options that cannot be combined ({@code --devconsole} with {@code --staticdir}/{@code --cgidir},
+     * {@code --subprotocol} with a header option that sets Sec-WebSocket-Protocol).
+     */
     public static final int EXIT_CONFLICT = 4;
     /** Below this many bytes a message is not worth deflating (header and CPU cost more than it saves). */
     static final long DEFAULT_COMPRESS_MIN = 128;
