@@ -104,6 +104,7 @@ final class PermessageDeflate {
     }
 
     private static boolean isWholeMessage(WebSocketFrame frame) {
-        return frame.isFinalFragment() && (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame);
+        return frame.isFinalFragment()
+                && (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame);
     }
 }

@@ -43,8 +43,9 @@ import org.wsbridge.request.ScriptTarget;
  *
  * <p>Checks run in websocketd HEAD's order, so a request with several faults gets the same answer: fork limit
  * (429), {@code --dir} script (404), method (405), Connection (400), version (400), origin (403), key (400); then
- * wsbridge's own: subprotocol (400, with {@code --subprotocol}), file descriptors (503) and the spawn itself (500). The child is started <em>before</em> the 101
- * goes out, so a program that cannot start is an HTTP error rather than an open-then-dropped WebSocket (SPEC §2).
+ * wsbridge's own: subprotocol (400, with {@code --subprotocol}), file descriptors (503) and the spawn itself
+ * (500). The child is started <em>before</em> the 101 goes out, so a program that cannot start is an HTTP error
+ * rather than an open-then-dropped WebSocket (SPEC §2).
  * With {@code --reverselookup} the spawn waits (off the event loop, the connection held) for REMOTE_HOST.
  */
 public final class Upgrader {
