@@ -1,12 +1,14 @@
 #!/bin/sh
 # Installs what the test suite needs beyond the JDK and Maven: Debian's chromium and chromium-driver (dev console
-# browser test) and nginx (reverse-proxy test). Run by `make test`; never needed by hand. Without root or apt-get
-# it installs nothing and says so: the tests that need these programs then skip with a clear message.
+# browser test), nginx (reverse-proxy test) and openssl (its s_client checks certificates the JDK cannot read).
+# Run by `make test`; never needed by hand. Without root or apt-get it installs nothing and says so: the tests
+# that need these programs then skip with a clear message.
 set -u
 need=""
 [ -x /usr/bin/chromium ] || need="$need chromium"
 [ -x /usr/bin/chromedriver ] || need="$need chromium-driver"
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need="$need nginx"
+[ -x /usr/bin/openssl ] || need="$need openssl"
 [ -n "$need" ] || exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "test-deps: not installing$need (needs root and apt-get); the tests that use them will be skipped" >&2

@@ -29,10 +29,19 @@ public final class BuildInfo {
         return properties.getProperty("version", "unknown");
     }
 
-    /** {@code <binary> <version> (java <runtime version> <os>-<arch>)}, like websocketd's version line. */
+    /**
+     * The websocketd release whose behaviour wsbridge follows: HEAD, which calls itself 0.5.0 (untagged). Printed
+     * by {@code --version} so scripts that check the version can tell.
+     */
+    public static final String WEBSOCKETD_VERSION = "0.5.0";
+
+    /**
+     * {@code <binary> <version> (websocketd <version> compatible; java <runtime version> <os>-<arch>)}, one line
+     * like websocketd's.
+     */
     public static String versionLine(String binary) {
-        return binary + " " + version() + " (java " + System.getProperty("java.version") + " " + os() + "-"
-                + arch() + ")";
+        return binary + " " + version() + " (websocketd " + WEBSOCKETD_VERSION + " compatible; java "
+                + System.getProperty("java.version") + " " + os() + "-" + arch() + ")";
     }
 
     /** The license text (the top-level LICENSE file, copied into the jar by the build). */

@@ -217,7 +217,7 @@ public final class WsbridgeCommand {
             + "printed: debug, trace, access, info, error, fatal, or none. Default: ${DEFAULT-VALUE}.")
     String logLevel = "access";
 
-    @Option(names = "--version", order = OTHER + 2, description = "Print the version and exit.")
+    @Option(names = "--version", order = OTHER + 2, description = "Print the version line, with the websocketd version followed, and exit.")
     boolean version;
 
     @Option(names = "--license", order = OTHER + 3, description = "Print the version and the license and exit.")

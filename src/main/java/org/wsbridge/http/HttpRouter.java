@@ -13,6 +13,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import org.wsbridge.log.LogScope;
+import org.wsbridge.request.HttpCodec;
 import org.wsbridge.request.ScriptTarget;
 import org.wsbridge.websocket.HttpSide;
 import org.wsbridge.websocket.Upgrader;
@@ -177,7 +178,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             routes.plain().notFound(ctx, request);
             return;
         }
-        if (routes.upgrader().isPresent() && isUpgrade(request.headers())) {
+        if (routes.upgrader().isPresent() && HttpCodec.isUpgrade(request.headers())) {
             ScriptTarget target = routes.scripts().resolve(routed);
             routes.upgrader().get().upgrade(ctx, request, target == null ? null : target.under(base), scope,
                     httpSide(ctx));
@@ -191,43 +192,6 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         }
         scope.access("http", "NOT FOUND");
         routes.plain().notFound(ctx, request);
-    }
-
-    /** websocketd's test: {@code Upgrade: websocket} (whole value) and an {@code upgrade} token in Connection. */
-    static boolean isUpgrade(HttpHeaders headers) {
-        String upgrade = headers.get(HttpHeaderNames.UPGRADE);
-        if (upgrade == null || !upgrade.trim().equalsIgnoreCase("websocket")) {
-            return false;
-        }
-        for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
-            if (hasToken(connection, "upgrade")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** True when {@code list} (tokens separated by commas and/or white space) holds {@code token}, any case. */
-    private static boolean hasToken(String list, String token) {
-        int i = 0;
-        int n = list.length();
-        while (i < n) {
-            while (i < n && isSeparator(list.charAt(i))) {
-                i++;
-            }
-            int start = i;
-            while (i < n && !isSeparator(list.charAt(i))) {
-                i++;
-            }
-            if (i - start == token.length() && list.regionMatches(true, start, token, 0, token.length())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean isSeparator(char c) {
-        return c == ',' || Character.isWhitespace(c);
     }
 
     private String url(HttpRequest request) {

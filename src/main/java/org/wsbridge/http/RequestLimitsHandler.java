@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -23,10 +22,11 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.wsbridge.log.LogScope;
+import org.wsbridge.request.HttpCodec;
 import org.wsbridge.request.HttpResponses;
 
 /**
- * Guards the HTTP layer against slow and oversized requests; sits right after the {@link HttpServerCodec} made by
+ * Guards the HTTP layer against slow and oversized requests; sits right after the {@link HttpCodec} made by
  * {@link #serverCodec()}.
  *
  * <ul>
@@ -67,8 +67,8 @@ public final class RequestLimitsHandler extends ChannelDuplexHandler {
     }
 
     /** The HTTP codec with wsbridge's line and header limits (Netty's default request line limit is 4 KiB). */
-    public static HttpServerCodec serverCodec() {
-        return new HttpServerCodec(new HttpDecoderConfig()
+    public static HttpCodec serverCodec() {
+        return new HttpCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE_LENGTH)
                 .setMaxHeaderSize(MAX_HEADER_SIZE));
     }

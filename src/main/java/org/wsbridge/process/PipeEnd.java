@@ -9,6 +9,7 @@ import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.concurrent.Future;
 import java.io.IOException;
+import java.util.concurrent.RejectedExecutionException;
 import org.wsbridge.log.LogScope;
 
 /**
@@ -87,8 +88,12 @@ abstract class PipeEnd implements EpollIoHandle {
     }
 
     /**
-     * Leaves epoll, then closes the descriptor (in that order: a closed number may be reused at once). Netty
-     * also calls this when the loop shuts down.
+     * Stops handling events now; leaves epoll, then closes the descriptor (in that order: a closed number may be
+     * reused at once) in a task that runs right after the current batch of epoll events. Netty looks up each
+     * event of a batch by descriptor and, finding no registration, removes the descriptor from epoll again,
+     * which fails with an exception; the batch that ends one pipe often holds events of its siblings (stdout
+     * HUP, stderr HUP and stdin ERR when the child exits). Netty also calls this when the loop shuts down, and
+     * then everything happens at once.
      */
     @Override
     public final void close() {
@@ -97,6 +102,18 @@ abstract class PipeEnd implements EpollIoHandle {
         }
         closed = true;
         discard();
+        if (loop.inEventLoop() && !loop.isShuttingDown()) {
+            try {
+                loop.execute(this::release);
+                return;
+            } catch (RejectedExecutionException e) {
+                // shutting down after all: release below
+            }
+        }
+        release();
+    }
+
+    private void release() {
         if (registration != null) {
             registration.cancel();
         }

@@ -32,7 +32,7 @@ public final class Reaper {
         void memberReaped();
     }
 
-    /** Starts a process and returns its pid; it runs under the reaper's lock. */
+    /** Starts a process and returns its pid. */
     interface Spawner<E extends Exception> {
         int spawn() throws E;
     }
@@ -40,6 +40,13 @@ public final class Reaper {
     private final Object lock = new Object();
     /** pid of each spawned child → its listener, kept until the child's whole group is gone. */
     private final IntObjectMap<Listener> owners = new IntObjectHashMap<>();
+    /**
+     * Statuses of session leaders that no one owned when they were reaped while a spawn was under way: the
+     * spawned child may have died before {@link #spawn} recorded it. Claimed by that spawn; dropped once no
+     * spawn is under way (they were then reparented orphans), so the map stays small.
+     */
+    private final IntObjectMap<ExitStatus> early = new IntObjectHashMap<>();
+    private int spawning;
     private final LogScope log;
     private final AtomicInteger errors = new AtomicInteger();
     private boolean spawnedSinceIdle;
@@ -65,17 +72,36 @@ public final class Reaper {
     }
 
     /**
-     * Runs spawner and records the new pid under the same lock the reaper takes before it looks a pid up,
-     * so that a child that dies at once is never mistaken for an orphan.
+     * Runs spawner, outside any lock (event loops spawn in parallel), and records the new pid. A child that
+     * dies before it is recorded is not taken for an orphan: while a spawn is under way the reaper keeps the
+     * status of an unknown session leader (a spawned child calls setsid, so its pid is its group), and this
+     * method hands it to listener.
      */
     <E extends Exception> int spawn(Spawner<E> spawner, Listener listener) throws E {
         synchronized (lock) {
-            int pid = spawner.spawn();
-            owners.put(pid, listener);
-            spawnedSinceIdle = true;
-            lock.notifyAll();
-            return pid;
+            spawning++;
         }
+        int pid = 0;
+        ExitStatus diedAtOnce;
+        try {
+            pid = spawner.spawn();
+        } finally {
+            synchronized (lock) {
+                if (pid > 0) {
+                    owners.put(pid, listener);
+                    spawnedSinceIdle = true;
+                    lock.notifyAll();
+                }
+                diedAtOnce = early.remove(pid);
+                if (--spawning == 0) {
+                    early.clear();
+                }
+            }
+        }
+        if (diedAtOnce != null) {
+            listener.exited(diedAtOnce);
+        }
+        return pid;
     }
 
     /** Stops reporting for pid once its group is gone (unless the pid already belongs to a newer child). */
@@ -135,6 +161,10 @@ public final class Reaper {
         synchronized (lock) {
             owner = owners.get(pid);
             spawned = owner != null;
+            if (!spawned && pgid == pid && spawning > 0) {
+                early.put(pid, status);
+                return;
+            }
             if (!spawned && pgid > 0) {
                 owner = owners.get(pgid);
             }

@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -18,7 +19,11 @@ import org.wsbridge.process.CgiRequest;
 
 /** Reads the CGI view of a request (addresses, Host, path, query) off a Netty channel and request. */
 public final class CgiRequests {
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * One generator per thread (event loop), seeded once from the system: the default SecureRandom reads
+     * /dev/urandom every other ID under two JVM-wide locks and mixes in a SHA-1 of its own.
+     */
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(CgiRequests::seededGenerator);
 
     private CgiRequests() {
     }
@@ -54,8 +59,19 @@ public final class CgiRequests {
     /** 128 random bits: unique and, unlike websocketd's timestamp, not guessable. */
     static String newUniqueId() {
         byte[] id = new byte[16];
-        RANDOM.nextBytes(id);
+        RANDOM.get().nextBytes(id);
         return HexFormat.of().formatHex(id);
+    }
+
+    private static SecureRandom seededGenerator() {
+        try {
+            SecureRandom generator = SecureRandom.getInstance("SHA1PRNG");
+            // Seeded before its first use, it takes this seed alone (256 bits from the system's entropy).
+            generator.setSeed(new SecureRandom().generateSeed(32));
+            return generator;
+        } catch (NoSuchAlgorithmException e) {
+            return new SecureRandom(); // every JDK has SHA1PRNG; this keeps IDs unguessable anyway
+        }
     }
 
     /**

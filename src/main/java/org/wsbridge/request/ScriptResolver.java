@@ -19,10 +19,11 @@ public interface ScriptResolver {
                 throw new UncheckedIOException("cannot read --dir " + launch.scriptDir().get(), e);
             }
         }
-        List<String> command = launch.command();
+        // Encoded once here, not per request.
+        ScriptTarget template = ScriptTarget.command(launch.command(), "");
         return uri -> {
             int q = uri.indexOf('?');
-            return ScriptTarget.command(command, CgiRequests.percentDecode(q < 0 ? uri : uri.substring(0, q)));
+            return template.withPathInfo(CgiRequests.percentDecode(q < 0 ? uri : uri.substring(0, q)));
         };
     }
 }

@@ -25,6 +25,11 @@ public record ScriptTarget(List<byte[]> argv, String displayCommand, String scri
                 pathInfo);
     }
 
+    /** The same program with another PATH_INFO (argv is shared, not copied). */
+    public ScriptTarget withPathInfo(String decodedPath) {
+        return new ScriptTarget(argv, displayCommand, scriptName, decodedPath);
+    }
+
     /** The single-COMMAND target: every path runs the same command, PATH_INFO is the whole decoded path. */
     public static ScriptTarget command(List<String> command, String decodedPath) {
         List<byte[]> argv = command.stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toList();

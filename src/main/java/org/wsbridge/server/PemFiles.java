@@ -57,15 +57,36 @@ final class PemFiles {
         return blocks;
     }
 
-    static List<X509Certificate> certificates(List<Block> blocks) throws GeneralSecurityException {
-        CertificateFactory factory = CertificateFactory.getInstance("X.509");
-        List<X509Certificate> certificates = new ArrayList<>();
+    /** The DER of every {@code CERTIFICATE} block, in file order. */
+    static List<byte[]> certificates(List<Block> blocks) {
+        List<byte[]> certificates = new ArrayList<>();
         for (Block block : blocks) {
             if (block.label().equals("CERTIFICATE")) {
-                certificates.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(block.der())));
+                certificates.add(block.der());
             }
         }
         return certificates;
+    }
+
+    /** Certificates as the JDK's X.509 parser reads them (stricter than OpenSSL: no empty issuer name). */
+    static List<X509Certificate> jdkCertificates(List<byte[]> certificates) throws GeneralSecurityException {
+        CertificateFactory factory = CertificateFactory.getInstance("X.509");
+        List<X509Certificate> parsed = new ArrayList<>();
+        for (byte[] der : certificates) {
+            parsed.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
+        }
+        return parsed;
+    }
+
+    /** Each of {@code ders} as a PEM block with {@code label}, one after the other. */
+    static String pem(String label, List<byte[]> ders) {
+        StringBuilder text = new StringBuilder();
+        Base64.Encoder encoder = Base64.getMimeEncoder(64, new byte[] {'\n'});
+        for (byte[] der : ders) {
+            text.append("-----BEGIN ").append(label).append("-----\n").append(encoder.encodeToString(der))
+                    .append("\n-----END ").append(label).append("-----\n");
+        }
+        return text.toString();
     }
 
     /** The first private key block as a PKCS#8 key, or null when the file holds none. */
@@ -133,7 +154,7 @@ final class PemFiles {
     }
 
     /** {contentStart, contentLength} of the DER element starting at {@code offset}. */
-    private static int[] header(byte[] der, int offset) throws GeneralSecurityException {
+    static int[] header(byte[] der, int offset) throws GeneralSecurityException {
         if (offset + 1 >= der.length) {
             throw new GeneralSecurityException("truncated DER");
         }

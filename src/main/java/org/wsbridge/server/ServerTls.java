@@ -2,17 +2,22 @@ package org.wsbridge.server;
 
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.List;
 import org.wsbridge.config.Tls;
 
@@ -20,6 +25,8 @@ import org.wsbridge.config.Tls;
  * Builds the server's TLS context for {@code --ssl} from PEM files, once at startup: TLS 1.2 and 1.3 only (as
  * websocketd HEAD); OpenSSL (netty-tcnative's BoringSSL) when its native library loads, else the JDK's TLS; with
  * {@code --sslca}, clients must present a certificate signed by that CA (mutual TLS). HTTP/1.1 only, so no ALPN.
+ * With OpenSSL the certificate chain is handed over as PEM, so what OpenSSL (and Go) accept is served; the JDK's
+ * X.509 parser, stricter, is used only where the JDK does the work: its TLS fallback and client certificate checks.
  */
 public final class ServerTls {
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
@@ -38,14 +45,29 @@ public final class ServerTls {
     }
 
     static SslContext sslContext(Tls tls, SslProvider provider) throws TlsSetupException {
-        List<X509Certificate> chain = certificates(tls.certificate(), "--sslcert");
+        List<byte[]> chain = certificates(tls.certificate(), "--sslcert");
         PrivateKey key = privateKey(tls.key());
         requireMatch(chain.get(0), key, tls);
-        SslContextBuilder builder = SslContextBuilder.forServer(key, chain)
-                .sslProvider(provider)
-                .protocols(PROTOCOLS);
+        SslContextBuilder builder;
+        if (provider == SslProvider.JDK) {
+            Throwable noOpenSsl = OpenSsl.unavailabilityCause();
+            builder = SslContextBuilder.forServer(key, jdkCertificates(chain, tls.certificate(), "--sslcert",
+                    noOpenSsl == null ? "" : " (the JDK's TLS is in use because OpenSSL did not load: " + noOpenSsl
+                            + ")"));
+        } else {
+            String pem = PemFiles.pem("CERTIFICATE", chain);
+            check(() -> OpenSslPem.checkPrivateKey(PemFiles.pem("PRIVATE KEY", List.of(key.getEncoded()))),
+                    "--sslkey", tls.key(), "cannot be used");
+            // The chain goes to BoringSSL as PEM, never through the JDK's X.509 parser; cached as Netty does.
+            builder = SslContextBuilder.forServer(new OpenSslCachingX509KeyManagerFactory(
+                    new KeyManagerFactoryWrapper(new PemKeyManager(pem, key))));
+        }
+        builder.sslProvider(provider).protocols(PROTOCOLS);
         if (tls.clientCa().isPresent()) {
-            builder.trustManager(certificates(tls.clientCa().get(), "--sslca")).clientAuth(ClientAuth.REQUIRE);
+            Path caFile = tls.clientCa().get();
+            builder.trustManager(jdkCertificates(certificates(caFile, "--sslca"), caFile, "--sslca",
+                    " (client certificates are checked by the JDK's X.509 code)"))
+                    .clientAuth(ClientAuth.REQUIRE);
         }
         try {
             return builder.build();
@@ -55,21 +77,49 @@ public final class ServerTls {
         }
     }
 
-    private static List<X509Certificate> certificates(Path file, String option) throws TlsSetupException {
-        List<X509Certificate> certificates;
+    /** The DER of every certificate in {@code file}, each checked to be an X.509 certificate's structure. */
+    private static List<byte[]> certificates(Path file, String option) throws TlsSetupException {
+        List<byte[]> certificates;
         try {
             certificates = PemFiles.certificates(PemFiles.read(file));
         } catch (IOException e) {
             throw unreadable(option, file, e);
-        } catch (GeneralSecurityException e) {
-            throw new TlsSetupException(option + " file '" + file + "' holds a certificate that cannot be parsed: "
-                    + e.getMessage(), e);
         }
         if (certificates.isEmpty()) {
             throw new TlsSetupException(option + " file '" + file
                     + "' holds no certificate (expected PEM blocks \"BEGIN CERTIFICATE\")");
         }
+        for (byte[] der : certificates) {
+            check(() -> CertificateDer.subjectPublicKeyInfo(der), option, file, "holds a certificate that cannot be"
+                    + " parsed");
+        }
         return certificates;
+    }
+
+    /**
+     * For the JDK's side, which needs its own X.509 objects; the JDK refuses some names OpenSSL and Go accept, so
+     * the message ends with {@code why} the JDK is involved.
+     */
+    private static List<X509Certificate> jdkCertificates(List<byte[]> certificates, Path file, String option,
+            String why) throws TlsSetupException {
+        try {
+            return PemFiles.jdkCertificates(certificates);
+        } catch (GeneralSecurityException e) {
+            throw new TlsSetupException(option + " file '" + file + "' holds a certificate that cannot be parsed: "
+                    + e.getMessage() + why, e);
+        }
+    }
+
+    private interface Check {
+        void run() throws GeneralSecurityException;
+    }
+
+    private static void check(Check check, String option, Path file, String what) throws TlsSetupException {
+        try {
+            check.run();
+        } catch (GeneralSecurityException e) {
+            throw new TlsSetupException(option + " file '" + file + "' " + what + ": " + e.getMessage(), e);
+        }
     }
 
     private static PrivateKey privateKey(Path file) throws TlsSetupException {
@@ -89,7 +139,7 @@ public final class ServerTls {
     }
 
     /** Go's LoadX509KeyPair refuses a key that does not belong to the certificate; so do we, at startup. */
-    private static void requireMatch(X509Certificate certificate, PrivateKey key, Tls tls) throws TlsSetupException {
+    private static void requireMatch(byte[] certificate, PrivateKey key, Tls tls) throws TlsSetupException {
         String algorithm = switch (key.getAlgorithm()) {
             case "RSA" -> "SHA256withRSA";
             case "EC" -> "SHA256withECDSA";
@@ -101,6 +151,8 @@ public final class ServerTls {
         }
         boolean matches;
         try {
+            PublicKey publicKey = KeyFactory.getInstance(key.getAlgorithm())
+                    .generatePublic(new X509EncodedKeySpec(CertificateDer.subjectPublicKeyInfo(certificate)));
             byte[] probe = new byte[32];
             new SecureRandom().nextBytes(probe);
             Signature signer = Signature.getInstance(algorithm);
@@ -108,11 +160,11 @@ public final class ServerTls {
             signer.update(probe);
             byte[] signature = signer.sign();
             Signature verifier = Signature.getInstance(algorithm);
-            verifier.initVerify(certificate.getPublicKey());
+            verifier.initVerify(publicKey);
             verifier.update(probe);
             matches = verifier.verify(signature);
         } catch (GeneralSecurityException e) {
-            matches = false;
+            matches = false; // includes a certificate key of another type than the private key
         }
         if (!matches) {
             throw new TlsSetupException("--sslkey file '" + tls.key() + "' does not belong to the first certificate"

@@ -3,7 +3,9 @@ package org.wsbridge.websocket;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.IoEventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -19,6 +21,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.util.AsciiString;
 import io.netty.util.concurrent.Future;
 import java.time.Clock;
 import java.util.Base64;
@@ -35,6 +38,7 @@ import org.wsbridge.process.SpawnException;
 import org.wsbridge.process.SpawnRequest;
 import org.wsbridge.process.posix.Errno;
 import org.wsbridge.request.CgiRequests;
+import org.wsbridge.request.HttpCodec;
 import org.wsbridge.request.HttpResponses;
 import org.wsbridge.request.ScriptTarget;
 
@@ -53,6 +57,12 @@ public final class Upgrader {
     private final SessionSettings settings;
     private final UpgradeContext context;
     private final HttpResponses responses = HttpResponses.bare(Clock.systemUTC());
+    /** The same for every session: built once here, not per upgrade. */
+    private final WebSocketDecoderConfig decoderConfig;
+    /** {@code --header} and {@code --header-ws}; the handshaker copies them into each 101, never changes them. */
+    private final HttpHeaders upgradeHeaders;
+    /** The same with RSV1 allowed, for sessions that negotiated permessage-deflate (null without --compress). */
+    private final WebSocketDecoderConfig compressedDecoderConfig;
     // What the upgrade negotiates (--subprotocol, --compress); deflate is null without --compress.
     private final Subprotocols subprotocols;
     private final PermessageDeflate deflate;
@@ -61,6 +71,21 @@ public final class Upgrader {
         this.config = config;
         this.settings = SessionSettings.of(config);
         this.context = context;
+        long max = settings.maxFrameSize();
+        this.decoderConfig = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(max <= 0 || max > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) max)
+                .allowExtensions(false)
+                .closeOnProtocolViolation(true)
+                .build();
+        HttpHeaders extra = new DefaultHttpHeaders();
+        config.headers().all().forEach(h -> extra.add(h.name(), h.value()));
+        config.headers().ws().forEach(h -> extra.add(h.name(), h.value()));
+        this.upgradeHeaders = extra;
+        this.compressedDecoderConfig = config.negotiation().compression().isEmpty() ? null
+                : WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(decoderConfig.maxFramePayloadLength())
+                        .allowExtensions(true) // RSV1 marks a compressed message
+                        .closeOnProtocolViolation(true)
+                        .build();
         Negotiation negotiation = config.negotiation();
         this.subprotocols = new Subprotocols(negotiation.subprotocols(), negotiation.subprotocolOptional());
         this.deflate = PermessageDeflate.of(negotiation.compression(), settings.maxFrameSize());
@@ -152,12 +177,12 @@ public final class Upgrader {
         }
         Runnable done = http.hold();
         name.addListener(f -> {
+            done.run(); // first: the router's resumed reading must not override the session's backpressure
             boolean started = channel.isActive()
                     && start(ctx, request, target, scope, origin, http, cgi.withRemoteHost(name.getNow()));
             if (!started) {
                 context.forks().release();
             }
-            done.run();
         });
         return true;
     }
@@ -202,26 +227,21 @@ public final class Upgrader {
     }
 
     private void handshake(Channel channel, HttpRequest request, Session session, HttpSide http) {
-        long max = settings.maxFrameSize();
         Optional<WebSocketServerExtension> compression = deflate == null
                 ? Optional.empty() : deflate.accept(request.headers());
-        WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(max <= 0 || max > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) max)
-                .allowExtensions(compression.isPresent()) // RSV1 marks a compressed message
-                .closeOnProtocolViolation(true)
-                .build();
-        WebSocketServerHandshaker13 handshaker = new WebSocketServerHandshaker13(webSocketUrl(request),
-                subprotocols.choose(request.headers()).orElse(null), decoder);
+        String subprotocol = subprotocols.choose(request.headers()).orElse(null);
+        Handshake handshake = new Handshake(webSocketUrl(request), subprotocol,
+                compression.isPresent() ? compressedDecoderConfig : decoderConfig);
         FullHttpRequest full = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
                 Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE);
-        HttpHeaders extra = new DefaultHttpHeaders();
-        config.headers().all().forEach(h -> extra.add(h.name(), h.value()));
-        config.headers().ws().forEach(h -> extra.add(h.name(), h.value()));
-        compression.ifPresent(e -> extra.set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS,
-                PermessageDeflate.responseHeader(e)));
+        HttpHeaders extra = upgradeHeaders;
+        if (compression.isPresent()) {
+            extra = new DefaultHttpHeaders().add(upgradeHeaders).set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS,
+                    PermessageDeflate.responseHeader(compression.get()));
+        }
         ChannelFuture written;
         try {
-            written = handshaker.handshake(channel, full, extra, channel.newPromise());
+            written = channel.writeAndFlush(handshake.response(full, extra.isEmpty() ? null : extra));
         } catch (RuntimeException e) {
             // A check of Netty's that the ones above missed: the child is running, so end it like a failed write.
             written = channel.newFailedFuture(e);
@@ -234,12 +254,42 @@ public final class Upgrader {
                 return;
             }
             http.leave();
-            compression.ifPresent(e -> PermessageDeflate.install(channel.pipeline(), e));
-            channel.pipeline().addLast("utf8", new TextValidator());
-            channel.pipeline().addLast("session", session);
+            ChannelPipeline pipeline = channel.pipeline();
+            HttpCodec.switchOutbound(pipeline, handshake.frameEncoder());
+            compression.ifPresent(e -> PermessageDeflate.install(pipeline, e));
+            pipeline.addLast("utf8", new TextValidator());
+            pipeline.addLast("session", session);
             context.sessions().add(channel);
             session.upgraded();
+            HttpCodec.switchInbound(pipeline, handshake.frameDecoder()); // frames sent with the request arrive now
         });
+    }
+
+    /**
+     * Netty's RFC 6455 handshake, used for its 101 and frame codecs only: the pipeline switch is
+     * {@link HttpCodec}'s, so that nothing the client sent early is lost.
+     */
+    private static final class Handshake extends WebSocketServerHandshaker13 {
+        private static final AsciiString CONNECTION_UPGRADE = AsciiString.cached("Upgrade");
+
+        Handshake(String url, String subprotocol, WebSocketDecoderConfig decoder) {
+            super(url, subprotocol, decoder);
+        }
+
+        /** The 101, with {@code Connection: Upgrade} spelled as websocketd's (gorilla's) 101 spells it. */
+        FullHttpResponse response(FullHttpRequest request, HttpHeaders extra) {
+            FullHttpResponse response = newHandshakeResponse(request, extra);
+            response.headers().set(HttpHeaderNames.CONNECTION, CONNECTION_UPGRADE);
+            return response;
+        }
+
+        ChannelHandler frameDecoder() {
+            return newWebsocketDecoder();
+        }
+
+        ChannelHandler frameEncoder() {
+            return newWebSocketEncoder();
+        }
     }
 
     private boolean refuse(ChannelHandlerContext ctx, HttpRequest request, LogScope scope, HttpResponseStatus status,

@@ -166,11 +166,11 @@ class CommandLineSyntaxTest {
     }
 
     @Test
-    void versionLineNamesTheBinaryTheVersionAndThePlatform() {
+    void versionLineNamesTheBinaryTheVersionTheWebsocketdItFollowsAndThePlatform() {
         CliRun.Result result = cli.binary("websocketd").run("--version", "--loglevel=nonsense");
         assertEquals(0, result.exit());
-        assertTrue(result.out().matches("websocketd \\d+\\.\\d+\\.\\d+\\S* \\(java \\S+ [a-z]+-\\w+\\)\\n"),
-                result::toString);
+        assertTrue(result.out().matches("websocketd \\d+\\.\\d+\\.\\d+\\S* \\(websocketd 0\\.5\\.0 compatible; "
+                + "java \\S+ [a-z]+-\\w+\\)\\n"), result::toString);
         assertEquals("", result.err());
     }
 

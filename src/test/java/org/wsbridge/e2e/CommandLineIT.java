@@ -25,6 +25,8 @@ class CommandLineIT {
         Wsbridge.Result r = Wsbridge.runToExit(List.of("--version"), QUICK);
         assertEquals(0, r.exit());
         assertTrue(r.stdout().startsWith("wsbridge "), r.stdout());
+        assertTrue(r.stdout().contains(" (websocketd 0.5.0 compatible; java "), r.stdout());
+        assertEquals(1, r.stdout().lines().count(), r.stdout());
     }
 
     @Test

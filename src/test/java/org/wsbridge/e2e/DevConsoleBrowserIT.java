@@ -41,7 +41,7 @@ class DevConsoleBrowserIT {
             // Enter sends too; the echoed markup is shown as text and creates no element.
             browser.find("#send-input").type("<b>not bold</b>" + ENTER);
             browser.findXPath(row("msg-in", "<b>not bold</b>"));
-            assertEquals(0, browser.script("return document.querySelectorAll('#log b').length;").getAsInt());
+            assertEquals(0L, browser.script("return document.querySelectorAll('#log b').length;"));
             assertEquals("", browser.find("#send-input").property("value"), "the input is cleared after sending");
 
             browser.find("#disconnect").click();

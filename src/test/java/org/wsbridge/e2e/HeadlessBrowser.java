@@ -1,101 +1,82 @@
 package org.wsbridge.e2e;
 
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonNull;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
 import org.wsbridge.testing.Poll;
 
 /**
- * Debian's headless Chromium driven through chromedriver's W3C WebDriver HTTP protocol: just enough of it to open
- * a page, find elements (waiting for them in the browser), click, type, read text and take a screenshot.
+ * Debian's headless Chromium driven by Selenium through Debian's chromedriver: open a page, find elements (waiting
+ * for them in the browser), click, type, read text and take a screenshot.
  *
- * <p>Nothing is downloaded: both programs are named explicitly ({@link #CHROMIUM}, {@link #CHROMEDRIVER}).
- * Everything runs under one temporary directory, which is the browser's profile and also its HOME, so Chromium's
- * crash handler (which detaches from the process tree) still names it on its command line; {@link #close()} ends
- * the session and chromedriver and then checks that no process under chromedriver or naming that directory is
- * left.
+ * <p>Nothing is downloaded: both programs are named explicitly ({@link #CHROMIUM}, {@link #CHROMEDRIVER}), so
+ * Selenium Manager has nothing to look for. Everything runs under one temporary directory, which is the browser's
+ * profile and also its HOME, so Chromium's crash handler (which detaches from the process tree) still names it on
+ * its command line; {@link #close()} ends the session and chromedriver and then checks that no process under
+ * chromedriver or naming that directory is left.
  */
 public final class HeadlessBrowser implements AutoCloseable {
     public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    /** The key under which WebDriver returns an element reference. */
-    private static final String ELEMENT_KEY = "element-6066-11e4-a52e-4f735466cecf";
-    private static final Pattern LISTENING = Pattern.compile("started successfully on port (\\d+)");
-    /** Starting Chromium on two busy cores can take a while; a call never waits longer than this. */
-    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    /** SPEC §8, plus a fixed window for the screenshots. */
+    private static final String[] FLAGS = {"--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
+        "--window-size=900,520"};
 
     private final Path home;
-    private final Process driver;
-    private final StringBuffer driverOutput = new StringBuffer();
+    private final ByteArrayOutputStream driverLog = new ByteArrayOutputStream();
     private final Set<ProcTree.Pid> seen = new HashSet<>();
-    /** chromedriver's {@code /session} URL, then this session's; commands are relative to it. */
-    private String session;
-    private boolean sessionStarted;
+    private final Set<Long> driverPids = new HashSet<>();
+    private ChromeDriverService service;
+    private ChromeDriver driver;
 
     /** An element of the current page. */
-    public final class Element {
-        private final String path;
+    public static final class Element {
+        private final WebElement element;
 
-        private Element(String id) {
-            this.path = "element/" + id + "/";
+        private Element(WebElement element) {
+            this.element = element;
         }
 
         public Element click() {
-            call("POST", path + "click", new JsonObject());
+            element.click();
             return this;
         }
 
         /** Types {@code text} into the element; {@code \uE007} is the Enter key. */
         public Element type(String text) {
-            JsonObject body = new JsonObject();
-            body.addProperty("text", text);
-            call("POST", path + "value", body);
+            element.sendKeys(text);
             return this;
         }
 
         /** The rendered text. */
         public String text() {
-            return call("GET", path + "text", null).getAsString();
+            return element.getText();
         }
 
         /** A DOM property, e.g. {@code value} of an input. */
         public String property(String name) {
-            JsonElement value = call("GET", path + "property/" + name, null);
-            return value.isJsonNull() ? null : value.getAsString();
+            return element.getDomProperty(name);
         }
     }
 
-    private HeadlessBrowser(Path home) throws IOException {
+    private HeadlessBrowser(Path home) {
         this.home = home;
-        ProcessBuilder pb = new ProcessBuilder(CHROMEDRIVER.toString(), "--port=0").redirectErrorStream(true);
-        pb.environment().put("HOME", home.toString());
-        pb.environment().put("XDG_CONFIG_HOME", home.resolve(".config").toString());
-        this.driver = pb.start();
-        driver.getOutputStream().close();
     }
 
     /** Skips the test, saying what is missing and what installs it, unless both Debian packages are installed. */
@@ -109,132 +90,66 @@ public final class HeadlessBrowser implements AutoCloseable {
      * Starts chromedriver and a browser session in {@code home} (an empty temporary directory); element look-ups
      * wait up to {@code wait} for a match.
      */
-    public static HeadlessBrowser start(Path home, Duration wait) throws Exception {
+    public static HeadlessBrowser start(Path home, Duration wait) throws IOException {
         HeadlessBrowser browser = new HeadlessBrowser(home);
         try {
-            browser.newSession(browser.awaitPort(), wait);
+            browser.startSession(wait);
             return browser;
-        } catch (Exception | AssertionError e) {
+        } catch (RuntimeException | AssertionError e) {
             browser.close();
             throw e;
         }
     }
 
-    private int awaitPort() throws Exception {
-        CompletableFuture<Integer> port = new CompletableFuture<>();
-        Thread pump = new Thread(() -> {
-            try (BufferedReader out = driver.inputReader(StandardCharsets.UTF_8)) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    driverOutput.append(line).append('\n');
-                    Matcher m = LISTENING.matcher(line);
-                    if (m.find()) {
-                        port.complete(Integer.parseInt(m.group(1)));
-                    }
-                }
-            } catch (IOException ignored) {
-                // chromedriver exited
-            }
-            port.completeExceptionally(new IllegalStateException("chromedriver exited:\n" + driverOutput));
-        }, "chromedriver-output");
-        pump.setDaemon(true);
-        pump.start();
-        return port.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void newSession(int port, Duration wait) {
-        JsonArray args = new JsonArray();
-        for (String arg : new String[] {"--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
-                "--window-size=900,520", "--user-data-dir=" + home.resolve("profile")}) {
-            args.add(arg);
-        }
-        JsonObject chrome = new JsonObject();
-        chrome.addProperty("binary", CHROMIUM.toString());
-        chrome.add("args", args);
-        JsonObject match = new JsonObject();
-        match.addProperty("browserName", "chrome");
-        match.add("goog:chromeOptions", chrome);
-        JsonObject caps = new JsonObject();
-        caps.add("alwaysMatch", match);
-        JsonObject body = new JsonObject();
-        body.add("capabilities", caps);
-        session = "http://127.0.0.1:" + port + "/session";
-        session += "/" + call("POST", "", body).getAsJsonObject().get("sessionId").getAsString();
-        sessionStarted = true;
-        JsonObject timeouts = new JsonObject();
-        timeouts.addProperty("implicit", wait.toMillis());
-        call("POST", "timeouts", timeouts);
+    private void startSession(Duration wait) throws IOException {
+        Set<Long> before = jvmChildren();
+        service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .withEnvironment(Map.of("HOME", home.toString(),
+                        "XDG_CONFIG_HOME", home.resolve(".config").toString()))
+                .build();
+        service.sendOutputTo(driverLog);
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments(FLAGS)
+                .addArguments("--user-data-dir=" + home.resolve("profile"));
+        service.start();
+        driverPids.addAll(jvmChildren());
+        driverPids.removeAll(before);
+        driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().implicitlyWait(wait);
         descendants();
     }
 
+    private static Set<Long> jvmChildren() {
+        return ProcessHandle.current().children().map(ProcessHandle::pid).collect(Collectors.toSet());
+    }
+
     public void open(URI page) {
-        JsonObject body = new JsonObject();
-        body.addProperty("url", page.toString());
-        call("POST", "url", body);
+        driver.get(page.toString());
     }
 
     /** The first element matching a CSS selector, waiting for one to appear. */
     public Element find(String css) {
-        return find("css selector", css);
+        return new Element(driver.findElement(By.cssSelector(css)));
     }
 
     /** The first element matching an XPath expression, waiting for one to appear. */
     public Element findXPath(String xpath) {
-        return find("xpath", xpath);
+        return new Element(driver.findElement(By.xpath(xpath)));
     }
 
-    private Element find(String using, String value) {
-        JsonObject body = new JsonObject();
-        body.addProperty("using", using);
-        body.addProperty("value", value);
-        JsonElement found = call("POST", "element", body);
-        if (!found.isJsonObject() || !found.getAsJsonObject().has(ELEMENT_KEY)) {
-            fail("WebDriver found no element reference for " + value + ": " + found);
-        }
-        return new Element(found.getAsJsonObject().get(ELEMENT_KEY).getAsString());
-    }
-
-    /** Runs {@code script} (a function body; {@code return} gives the result) in the page. */
-    public JsonElement script(String script) {
-        JsonObject body = new JsonObject();
-        body.addProperty("script", script);
-        body.add("args", new JsonArray());
-        return call("POST", "execute/sync", body);
+    /** Runs {@code script} (a function body; {@code return} gives the result: a String, Long, Boolean...). */
+    public Object script(String script) {
+        return driver.executeScript(script);
     }
 
     /** A PNG of the viewport. */
     public byte[] screenshot() {
-        return Base64.getMimeDecoder().decode(call("GET", "screenshot", null).getAsString());
-    }
-
-    /** One WebDriver command; returns its {@code value}, or fails the test with WebDriver's error. */
-    private JsonElement call(String method, String path, JsonObject body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(path.isEmpty() ? session : session + "/" + path)).timeout(CALL_TIMEOUT)
-                .header("Content-Type", "application/json; charset=utf-8")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
-        HttpResponse<String> response;
-        try {
-            response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new AssertionError("WebDriver " + method + " " + path + " failed: " + e
-                    + "\nchromedriver output:\n" + driverOutput, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-        JsonElement value = JsonParser.parseString(response.body()).getAsJsonObject().get("value");
-        if (response.statusCode() != 200) {
-            JsonObject error = value.getAsJsonObject();
-            fail("WebDriver " + method + " " + path + ": " + error.get("error").getAsString() + ": "
-                    + error.get("message").getAsString());
-        }
-        return value == null ? JsonNull.INSTANCE : value;
+        return driver.getScreenshotAs(OutputType.BYTES);
     }
 
     private void descendants() {
-        seen.addAll(ProcTree.descendants(driver.pid()));
+        driverPids.forEach(pid -> seen.addAll(ProcTree.descendants(pid)));
     }
 
     /**
@@ -245,22 +160,18 @@ public final class HeadlessBrowser implements AutoCloseable {
     public void close() {
         descendants();
         try {
-            if (sessionStarted) {
-                call("DELETE", "", null);
+            if (driver != null) {
+                driver.quit();
             }
         } finally {
-            driver.destroy();
-            try {
-                if (!driver.waitFor(10, TimeUnit.SECONDS)) {
-                    driver.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (service != null) {
+                service.stop();
             }
             seen.addAll(ProcTree.commandLineContains(home.toString()));
             try {
                 Poll.until(() -> seen.stream().noneMatch(ProcTree::alive), Duration.ofSeconds(10),
-                        () -> "browser processes left behind: " + seen.stream().filter(ProcTree::alive).toList());
+                        () -> "browser processes left behind: " + seen.stream().filter(ProcTree::alive).toList()
+                                + "\nchromedriver output:\n" + driverLog);
             } finally {
                 seen.stream().filter(ProcTree::alive)
                         .forEach(p -> ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroyForcibly));

@@ -41,8 +41,11 @@ public final class RawWs implements AutoCloseable {
         }
     }
 
-    /** The status line and headers of an HTTP response, plus its body if it had a Content-Length. */
-    public record Response(int status, Map<String, String> headers, String body) {
+    /**
+     * The status line and headers of an HTTP response, plus its body if it had a Content-Length; {@code names} are
+     * the header names as written on the wire, in order.
+     */
+    public record Response(int status, Map<String, String> headers, String body, List<String> names) {
         public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
@@ -81,9 +84,11 @@ public final class RawWs implements AutoCloseable {
     public Response readResponse() throws IOException {
         String status = readLine();
         Map<String, String> headers = new LinkedHashMap<>();
+        List<String> names = new ArrayList<>();
         String line;
         while (!(line = readLine()).isEmpty()) {
             int colon = line.indexOf(':');
+            names.add(line.substring(0, colon));
             headers.merge(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim(),
                     (a, b) -> a + ", " + b);
         }
@@ -94,7 +99,7 @@ public final class RawWs implements AutoCloseable {
             in.readFully(b);
             body = new String(b, StandardCharsets.UTF_8);
         }
-        return new Response(Integer.parseInt(status.split(" ")[1]), headers, body);
+        return new Response(Integer.parseInt(status.split(" ")[1]), headers, body, names);
     }
 
     private String readLine() throws IOException {
@@ -103,6 +108,27 @@ public final class RawWs implements AutoCloseable {
 
     /** Sends one masked frame. */
     public RawWs frame(boolean fin, int opcode, byte[] payload) throws IOException {
+        out.write(maskedFrame(fin, opcode, payload));
+        out.flush();
+        return this;
+    }
+
+    /**
+     * Sends a request and, in the same write (so the server reads both at once), text frames: what a client
+     * does that does not wait for the 101.
+     */
+    public RawWs requestWithTexts(String request, String... texts) throws IOException {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        all.write(request.getBytes(StandardCharsets.ISO_8859_1));
+        for (String text : texts) {
+            all.write(maskedFrame(true, OP_TEXT, text.getBytes(StandardCharsets.UTF_8)));
+        }
+        out.write(all.toByteArray());
+        out.flush();
+        return this;
+    }
+
+    private static byte[] maskedFrame(boolean fin, int opcode, byte[] payload) {
         ByteArrayOutputStream f = new ByteArrayOutputStream();
         f.write((fin ? 0x80 : 0) | opcode);
         int n = payload.length;
@@ -120,13 +146,11 @@ public final class RawWs implements AutoCloseable {
         }
         byte[] mask = new byte[4];
         ThreadLocalRandom.current().nextBytes(mask);
-        f.write(mask);
+        f.writeBytes(mask);
         for (int i = 0; i < n; i++) {
             f.write(payload[i] ^ mask[i & 3]);
         }
-        out.write(f.toByteArray());
-        out.flush();
-        return this;
+        return f.toByteArray();
     }
 
     public RawWs text(String s) throws IOException {

@@ -1,6 +1,7 @@
 package org.wsbridge.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,7 +17,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.BeforeEach;
@@ -88,6 +91,91 @@ class TransportIT {
                 ws.send("mutual").expectText("mutual");
             }
         }
+    }
+
+    /**
+     * A self-signed certificate with an empty subject and issuer name, as Go's crypto/x509 writes from a template
+     * without Subject, which websocketd serves: checked by OpenSSL's client (the JDK's refuses to read it), with
+     * client certificates from --sslca and the plain-HTTP redirect alongside.
+     */
+    @Test
+    void certificateWithEmptyNamesServesWssWithMutualTlsAndTheRedirect() throws Exception {
+        OpenSslCli.assumeInstalled();
+        KeyPair keys = TestCertificates.rsaKeyPair();
+        Path nameless = tmp.resolve("nameless.pem");
+        TestCertificates.writeCertificates(nameless, TestCertificates.selfSignedWithoutNames(keys));
+        Path namelessKey = tmp.resolve("nameless-key.pem");
+        TestCertificates.writePkcs1(namelessKey, keys.getPrivate());
+        assertEquals("subject=\nissuer=\n", OpenSslCli.run("x509", "-in", nameless.toString(), "-noout", "-subject",
+                "-issuer"), "the test certificate must have empty names");
+        TestCertificates.Issued alice = TestCertificates.client(ca, "alice");
+        Path aliceCert = tmp.resolve("alice.pem");
+        TestCertificates.writeCertificates(aliceCert, alice.certificate());
+        Path aliceKey = tmp.resolve("alice-key.pem");
+        TestCertificates.writePkcs8(aliceKey, alice.key());
+        Path clientCa = writeCa();
+        int redir = Wsbridge.freePort();
+        try (Wsbridge server = Wsbridge.start("--ssl", "--sslcert=" + nameless, "--sslkey=" + namelessKey,
+                "--sslca=" + clientCa, "--redirport=" + redir, "env")) {
+            server.awaitLog(l -> l.contains("Starting redirect server"), WsClient.TIMEOUT);
+            String upgrade = RawWs.upgradeRequest("/");
+            String[] asAlice = {"-cert", aliceCert.toString(), "-key", aliceKey.toString()};
+
+            OpenSslCli.Exchange trusted = OpenSslCli.exchange(server.port(), upgrade, "HTTPS=on",
+                    trusting(nameless, asAlice));
+            assertTrue(trusted.received().startsWith("HTTP/1.1 101"), trusted.received() + trusted.report());
+            assertTrue(trusted.received().contains("HTTPS=on"), trusted.received());
+            assertTrue(trusted.report().contains("verify return:1"), trusted.report());
+
+            OpenSslCli.Exchange anonymous = OpenSslCli.exchange(server.port(), upgrade, "HTTPS=on",
+                    trusting(nameless));
+            assertFalse(anonymous.received().contains("HTTP/1.1"), "no client certificate: " + anonymous.received());
+
+            // The verification is real: a client trusting only the clients' CA refuses this server.
+            OpenSslCli.Exchange distrusting = OpenSslCli.exchange(server.port(), upgrade, "HTTPS=on",
+                    trusting(clientCa, asAlice));
+            assertFalse(distrusting.received().contains("HTTP/1.1"), distrusting.received());
+            assertTrue(distrusting.report().contains("verify error"), distrusting.report());
+
+            HttpResponse<String> redirect = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + redir + "/a?b=1")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(301, redirect.statusCode());
+            assertEquals("https://127.0.0.1:" + server.port() + "/a?b=1",
+                    redirect.headers().firstValue("Location").orElseThrow());
+        }
+    }
+
+    @Test
+    void brokenTlsFilesStopStartupWithExit1NamingTheFile() throws Exception {
+        Path garbage = tmp.resolve("garbage.pem");
+        Files.writeString(garbage, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+        Path otherKey = tmp.resolve("other-key.pem");
+        TestCertificates.writePkcs8(otherKey, TestCertificates.rsaKeyPair().getPrivate());
+        Path encrypted = tmp.resolve("encrypted.pem");
+        Files.writeString(encrypted, "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n"
+                + "DEK-Info: AES-128-CBC,00\n\nAAAA\n-----END RSA PRIVATE KEY-----\n");
+        Path missing = tmp.resolve("missing.pem");
+        assertFatal("cannot read --sslcert file '" + missing + "': no such file", missing, key);
+        assertFatal("--sslcert file '" + garbage + "' holds a certificate that cannot be parsed: not a DER"
+                + " certificate", garbage, key);
+        assertFatal("--sslkey file '" + otherKey + "' does not belong to the first certificate in --sslcert file '"
+                + cert + "'", cert, otherKey);
+        assertFatal("--sslkey file '" + encrypted + "' cannot be used: the private key is encrypted", cert, encrypted);
+    }
+
+    private static void assertFatal(String message, Path certificate, Path privateKey) throws Exception {
+        Wsbridge.Result result = Wsbridge.runToExit(List.of("--port=0", "--ssl", "--sslcert=" + certificate,
+                "--sslkey=" + privateKey, "cat"), Duration.ofSeconds(20));
+        assertEquals(1, result.exit(), result.stdout() + result.stderr());
+        assertTrue(result.stdout().contains("| FATAL  | server     |  | " + message), result.stdout());
+    }
+
+    /** s_client options: trust only {@code caFile}, fail on a verification error, check the IP address. */
+    private static String[] trusting(Path caFile, String... more) {
+        List<String> options = new ArrayList<>(List.of("-CAfile", caFile.toString(), "-verify_return_error",
+                "-verify_ip", "127.0.0.1"));
+        options.addAll(List.of(more));
+        return options.toArray(new String[0]);
     }
 
     private Path writeCa() throws IOException {

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.wsbridge.request.HttpCodec;
 import org.wsbridge.config.Config;
 import org.wsbridge.config.LogLevel;
 import org.wsbridge.log.Log;
@@ -201,7 +202,7 @@ class HttpRouterTest {
     })
     void anUpgradeIsWhatWebsocketdCallsOne(String upgrade, String connection, boolean expected) {
         HttpHeaders headers = new DefaultHttpHeaders().set("Upgrade", upgrade).set("Connection", connection);
-        assertEquals(expected, HttpRouter.isUpgrade(headers));
+        assertEquals(expected, HttpCodec.isUpgrade(headers));
     }
 
     private EmbeddedChannel router(boolean withProgram, String basePath, HttpRoute... stages) {

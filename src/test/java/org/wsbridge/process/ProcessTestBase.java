@@ -76,6 +76,7 @@ abstract class ProcessTestBase {
             onLoopRun(child::closeStdio);
         }
         started.clear();
+        onLoopRun(() -> { }); // pipes release their descriptors in a task of their own, queued before this one
         assertEquals(List.of(), childrenOfThisJvm(), "child processes left");
         java.util.Map<Integer, String> added = new java.util.TreeMap<>(fdTable());
         added.entrySet().removeAll(fdsBefore.entrySet());

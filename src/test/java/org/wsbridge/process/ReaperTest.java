@@ -4,9 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.wsbridge.process.posix.Spawn;
+import org.wsbridge.testing.Poll;
 
 /** Exit statuses reach the right child, however fast it dies, and the reaper forgets finished groups. */
 class ReaperTest extends ProcessTestBase {
@@ -37,6 +44,40 @@ class ReaperTest extends ProcessTestBase {
             handlers.get(i).awaitEof(TIMEOUT);
         }
         assertEquals(watchedBefore, reaper.watched());
+    }
+
+    @Test
+    void aChildReapedBeforeItsSpawnReturnsKeepsItsStatus() throws Exception {
+        CompletableFuture<ExitStatus> reported = new CompletableFuture<>();
+        Reaper.Listener listener = new Reaper.Listener() {
+            @Override
+            public void exited(ExitStatus status) {
+                reported.complete(status);
+            }
+
+            @Override
+            public void memberReaped() {
+            }
+        };
+        // A live child keeps the reaper waiting in waitid (with none it would park until the next spawn is recorded).
+        start(new RecordingHandler(), "/bin/sleep", "30");
+        StdioPipes pipes = StdioPipes.open();
+        int pid;
+        try {
+            // The spawn is not lock-guarded any more: hold it back until the reaper has already collected the
+            // child, the order a program that exits at once can produce on a busy machine.
+            pid = reaper.spawn(() -> {
+                int started = Spawn.spawnp(List.of("/bin/sh".getBytes(), "-c".getBytes(), "exit 7".getBytes()),
+                        ENV, Optional.empty(), pipes.childStdin(), pipes.childStdout(), pipes.childStderr());
+                Poll.until(() -> !Files.exists(Path.of("/proc/" + started)), TIMEOUT,
+                        () -> "child " + started + " was not reaped");
+                return started;
+            }, listener);
+        } finally {
+            pipes.closeAll();
+        }
+        assertEquals("exit status 7", reported.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).describe());
+        reaper.forget(pid, listener);
     }
 
     @Test

@@ -25,6 +25,7 @@ import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
+import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -90,6 +91,33 @@ public final class TestCertificates {
         X509v3CertificateBuilder builder = builder(subject(ca), name, keys)
                 .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
         return new Issued(sign(builder, ca.key()), keys);
+    }
+
+    /**
+     * A self-signed server certificate for 127.0.0.1 and localhost with an empty subject and issuer name, as Go's
+     * {@code crypto/x509} makes from a template without {@code Subject} (which then marks the subject alternative
+     * names critical, as RFC 5280 asks). As DER: the JDK's X.509 parser refuses it ("Empty issuer DN").
+     */
+    public static byte[] selfSignedWithoutNames(KeyPair keys) throws Exception {
+        X500Name empty = new X500Name(new RDN[0]);
+        Instant now = Instant.now();
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(empty,
+                BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(now.minus(1, ChronoUnit.HOURS)),
+                Date.from(now.plus(1, ChronoUnit.DAYS)), empty, keys.getPublic())
+                .addExtension(Extension.subjectAlternativeName, true, new GeneralNames(new GeneralName[] {
+                    new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                    new GeneralName(GeneralName.dNSName, "localhost")}))
+                .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+        return builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())).getEncoded();
+    }
+
+    /** DER certificates as PEM blocks, for certificates the JDK cannot turn into {@link X509Certificate}s. */
+    public static void writeCertificates(Path file, byte[]... certificates) throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (byte[] der : certificates) {
+            text.append(pem("CERTIFICATE", der));
+        }
+        Files.writeString(file, text);
     }
 
     public static void writeCertificates(Path file, X509Certificate... certificates) throws IOException {

@@ -1,11 +1,7 @@
 package org.wsbridge.process.posix;
 
-import com.sun.jna.LastErrorException;
-import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
-import com.sun.jna.Pointer;
-import java.nio.charset.StandardCharsets;
 import java.util.OptionalInt;
 
 /**
@@ -46,108 +42,93 @@ public final class LibC {
     private LibC() {
     }
 
-    private static native int pipe2(int[] fds, int flags) throws LastErrorException;
+    // No native here declares LastErrorException: an expected errno (ECHILD, EAGAIN, EBADF) is a return value on
+    // the normal path, and JNA would build an exception (and parse its message) for each. JNA keeps errno per
+    // thread after every call, and Native.getLastError() reads it.
+    private static native int pipe2(int[] fds, int flags);
 
     // fcntl and open are variadic; declaring the one int argument is safe on the x86_64 and aarch64 Linux ABIs.
-    private static native int fcntl(int fd, int cmd, int arg) throws LastErrorException;
+    private static native int fcntl(int fd, int cmd, int arg);
 
-    private static native int open(Pointer path, int flags) throws LastErrorException;
+    private static native int open(String path, int flags);
 
-    private static native int close(int fd) throws LastErrorException;
+    private static native int close(int fd);
 
-    private static native int dup2(int oldFd, int newFd) throws LastErrorException;
+    private static native int dup2(int oldFd, int newFd);
 
-    private static native int waitid(int idType, int id, Pointer info, int options) throws LastErrorException;
+    private static native int waitid(int idType, int id, int[] info, int options);
 
-    private static native int waitpid(int pid, int[] status, int options) throws LastErrorException;
+    private static native int waitpid(int pid, int[] status, int options);
 
-    private static native int getpgid(int pid) throws LastErrorException;
+    private static native int getpgid(int pid);
 
-    private static native int getrlimit(int resource, long[] limit) throws LastErrorException;
+    private static native int getrlimit(int resource, long[] limit);
 
-    private static native int setrlimit(int resource, long[] limit) throws LastErrorException;
+    private static native int setrlimit(int resource, long[] limit);
 
-    private static native int prctl(int option, long arg2, long arg3, long arg4, long arg5) throws LastErrorException;
+    private static native int prctl(int option, long arg2, long arg3, long arg4, long arg5);
+
+    private static native int prctl(int option, int[] arg2, long arg3, long arg4, long arg5);
+
     // sys/ioctl.h
-    private static native int ioctl(int fd, long request, int[] arg) throws LastErrorException;
+    private static native int ioctl(int fd, long request, int[] arg);
+
     /** asm-generic/ioctls.h: bytes waiting to be read. */
     static final long FIONREAD = 0x541B;
 
-    /** A pipe whose two ends are close-on-exec: {@code [read end, write end]}. */
     /** How many bytes can be read from fd right now; 0 when unknown. */
     public static int bytesReadable(int fd) {
         int[] n = new int[1];
-        try {
-            ioctl(fd, FIONREAD, n);
-            return n[0];
-        } catch (LastErrorException e) {
-            return 0;
-        }
+        return ioctl(fd, FIONREAD, n) < 0 ? 0 : n[0];
     }
 
+    /** A pipe whose two ends are close-on-exec: {@code [read end, write end]}. */
     public static int[] pipe() throws PosixException {
         int[] fds = new int[2];
-        try {
-            pipe2(fds, O_CLOEXEC);
-        } catch (LastErrorException e) {
-            throw new PosixException("pipe2", e.getErrorCode());
+        if (pipe2(fds, O_CLOEXEC) < 0) {
+            throw new PosixException("pipe2", Native.getLastError());
         }
         return fds;
     }
 
+    /**
+     * Makes a descriptor from {@link #pipe()} non-blocking. One call: a fresh pipe end has no other status flag
+     * that F_SETFL could clear.
+     */
     public static void setNonBlocking(int fd) throws PosixException {
-        try {
-            fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK);
-        } catch (LastErrorException e) {
-            throw new PosixException("fcntl", e.getErrorCode());
+        if (fcntl(fd, F_SETFL, O_NONBLOCK) < 0) {
+            throw new PosixException("fcntl", Native.getLastError());
         }
     }
 
     /** Marks fd close-on-exec; false if it is not open. */
     public static boolean setCloseOnExec(int fd) {
-        try {
-            fcntl(fd, F_SETFD, fcntl(fd, F_GETFD, 0) | FD_CLOEXEC);
-            return true;
-        } catch (LastErrorException e) {
-            return false;
-        }
+        int flags = fcntl(fd, F_GETFD, 0);
+        return flags >= 0 && fcntl(fd, F_SETFD, flags | FD_CLOEXEC) >= 0;
     }
 
     public static boolean isOpen(int fd) {
-        try {
-            fcntl(fd, F_GETFD, 0);
-            return true;
-        } catch (LastErrorException e) {
-            return e.getErrorCode() != Errno.EBADF;
-        }
+        return fcntl(fd, F_GETFD, 0) >= 0 || Native.getLastError() != Errno.EBADF;
     }
 
     /** Closes fd. An EINTR from close on Linux still closed it, so only EBADF is worth reporting. */
     public static void closeFd(int fd) throws PosixException {
-        try {
-            close(fd);
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() == Errno.EBADF) {
-                throw new PosixException("close", Errno.EBADF);
-            }
+        if (close(fd) < 0 && Native.getLastError() == Errno.EBADF) {
+            throw new PosixException("close", Errno.EBADF);
         }
     }
 
     /** Opens {@code /dev/null} read-write on exactly {@code fd}, which must be closed. */
     public static void openDevNullOn(int fd) throws PosixException {
-        byte[] path = "/dev/null\0".getBytes(StandardCharsets.US_ASCII);
-        int opened;
-        try (Memory m = new Memory(path.length)) {
-            m.write(0, path, 0, path.length);
-            opened = open(m, O_RDWR);
-        } catch (LastErrorException e) {
-            throw new PosixException("open /dev/null", e.getErrorCode());
+        int opened = open("/dev/null", O_RDWR);
+        if (opened < 0) {
+            throw new PosixException("open /dev/null", Native.getLastError());
         }
         if (opened != fd) {
             try {
-                dup2(opened, fd);
-            } catch (LastErrorException e) {
-                throw new PosixException("dup2", e.getErrorCode());
+                if (dup2(opened, fd) < 0) {
+                    throw new PosixException("dup2", Native.getLastError());
+                }
             } finally {
                 closeFd(opened);
             }
@@ -159,22 +140,17 @@ public final class LibC {
      * process group, which {@link #processGroup} can still read); 0 when there are no children (ECHILD).
      */
     public static int waitForExitedChild() throws PosixException {
-        try (Memory info = new Memory(SIGINFO_SIZE)) {
-            info.clear();
-            while (true) {
-                try {
-                    waitid(P_ALL, 0, info, WEXITED | WNOWAIT);
-                    return info.getInt(SIGINFO_PID_OFFSET);
-                } catch (LastErrorException e) {
-                    if (e.getErrorCode() == Errno.ECHILD) {
-                        return 0;
-                    }
-                    if (e.getErrorCode() != Errno.EINTR) {
-                        throw new PosixException("waitid", e.getErrorCode());
-                    }
-                }
+        int[] info = new int[SIGINFO_SIZE / Integer.BYTES];
+        while (waitid(P_ALL, 0, info, WEXITED | WNOWAIT) < 0) {
+            int errno = Native.getLastError();
+            if (errno == Errno.ECHILD) {
+                return 0;
+            }
+            if (errno != Errno.EINTR) {
+                throw new PosixException("waitid", errno);
             }
         }
+        return info[SIGINFO_PID_OFFSET / Integer.BYTES];
     }
 
     /**
@@ -183,37 +159,28 @@ public final class LibC {
      */
     public static OptionalInt reap(int pid) throws PosixException {
         int[] status = new int[1];
-        while (true) {
-            try {
-                waitpid(pid, status, 0);
-                return OptionalInt.of(status[0]);
-            } catch (LastErrorException e) {
-                if (e.getErrorCode() == Errno.ECHILD) {
-                    return OptionalInt.empty();
-                }
-                if (e.getErrorCode() != Errno.EINTR) {
-                    throw new PosixException("waitpid", e.getErrorCode());
-                }
+        while (waitpid(pid, status, 0) < 0) {
+            int errno = Native.getLastError();
+            if (errno == Errno.ECHILD) {
+                return OptionalInt.empty();
+            }
+            if (errno != Errno.EINTR) {
+                throw new PosixException("waitpid", errno);
             }
         }
+        return OptionalInt.of(status[0]);
     }
 
     /** The process group of pid (also of a zombie), or -1 if it no longer exists. */
     public static int processGroup(int pid) {
-        try {
-            return getpgid(pid);
-        } catch (LastErrorException e) {
-            return -1;
-        }
+        return getpgid(pid);
     }
 
     /** {@code [soft, hard]} RLIMIT_NOFILE; {@link Long#MAX_VALUE} stands for unlimited. */
     public static long[] fileLimit() throws PosixException {
         long[] limit = new long[2];
-        try {
-            getrlimit(RLIMIT_NOFILE, limit);
-        } catch (LastErrorException e) {
-            throw new PosixException("getrlimit", e.getErrorCode());
+        if (getrlimit(RLIMIT_NOFILE, limit) < 0) {
+            throw new PosixException("getrlimit", Native.getLastError());
         }
         for (int i = 0; i < 2; i++) {
             if (limit[i] == RLIM_INFINITY) {
@@ -230,29 +197,20 @@ public final class LibC {
         if (limit[1] == Long.MAX_VALUE) {
             limit[1] = RLIM_INFINITY;
         }
-        try {
-            setrlimit(RLIMIT_NOFILE, limit);
-        } catch (LastErrorException e) {
-            throw new PosixException("setrlimit", e.getErrorCode());
+        if (setrlimit(RLIMIT_NOFILE, limit) < 0) {
+            throw new PosixException("setrlimit", Native.getLastError());
         }
     }
 
     /** Makes orphaned descendants this process's children, so that the reaper collects them. */
     public static void setChildSubreaper() throws PosixException {
-        try {
-            prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-        } catch (LastErrorException e) {
-            throw new PosixException("prctl", e.getErrorCode());
+        if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) {
+            throw new PosixException("prctl", Native.getLastError());
         }
     }
 
     public static boolean isChildSubreaper() {
-        try (Memory flag = new Memory(4)) {
-            flag.setInt(0, 0);
-            prctl(PR_GET_CHILD_SUBREAPER, Pointer.nativeValue(flag), 0, 0, 0);
-            return flag.getInt(0) != 0;
-        } catch (LastErrorException e) {
-            return false;
-        }
+        int[] flag = new int[1];
+        return prctl(PR_GET_CHILD_SUBREAPER, flag, 0, 0, 0) >= 0 && flag[0] != 0;
     }
 }

@@ -1,6 +1,5 @@
 package org.wsbridge.process.posix;
 
-import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
@@ -32,9 +31,10 @@ public final class Signals {
     private Signals() {
     }
 
-    private static native int kill(int pid, int sig) throws LastErrorException;
+    // No LastErrorException: ESRCH is the normal answer once a group is gone (see LibC).
+    private static native int kill(int pid, int sig);
 
-    private static native Pointer signal(int sig, Pointer handler) throws LastErrorException;
+    private static native Pointer signal(int sig, Pointer handler);
 
     static native int sigemptyset(Pointer set);
 
@@ -43,15 +43,14 @@ public final class Signals {
         if (pgid <= 1) {
             throw new IllegalArgumentException("not a process group: " + pgid);
         }
-        try {
-            kill(-pgid, sig);
+        if (kill(-pgid, sig) == 0) {
             return true;
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() == Errno.ESRCH) {
-                return false;
-            }
-            throw new PosixException("kill", e.getErrorCode());
         }
+        int errno = Native.getLastError();
+        if (errno == Errno.ESRCH) {
+            return false;
+        }
+        throw new PosixException("kill", errno);
     }
 
     /**
@@ -68,10 +67,9 @@ public final class Signals {
 
     /** Restores the default disposition of sig (SIG_DFL). */
     public static void setDefault(int sig) throws PosixException {
-        try {
-            signal(sig, Pointer.NULL);
-        } catch (LastErrorException e) {
-            throw new PosixException("signal", e.getErrorCode());
+        // SIG_ERR is (void (*)(int)) -1.
+        if (Pointer.nativeValue(signal(sig, Pointer.NULL)) == -1L) {
+            throw new PosixException("signal", Native.getLastError());
         }
     }
 

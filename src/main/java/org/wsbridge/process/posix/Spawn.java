@@ -1,12 +1,13 @@
 package org.wsbridge.process.posix;
 
-import com.sun.jna.Function;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import java.io.File;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -26,38 +27,47 @@ public final class Spawn {
     private static final int FILE_ACTIONS_SIZE = 512;
     private static final int ATTR_SIZE = 1024;
     private static final int FIRST_INHERITED_FD_TO_CLOSE = 3;
+    private static final int MIN_BLOCK = 4096;
 
-    /** glibc 2.34+; elsewhere every descriptor from 3 up is marked close-on-exec before spawning. */
-    private static final Optional<Function> ADD_CLOSEFROM = optionalFunction("posix_spawn_file_actions_addclosefrom_np");
-    /** glibc 2.29+. */
-    private static final Optional<Function> ADD_CHDIR = optionalFunction("posix_spawn_file_actions_addchdir_np");
-
+    // Registered before the fields below: building ATTR already calls into the C library.
     static {
         JnaSettings.apply();
         Native.register(Platform.C_LIBRARY_NAME);
     }
 
+    /** glibc 2.34+; elsewhere every descriptor from 3 up is marked close-on-exec before spawning. */
+    private static final boolean HAS_CLOSEFROM = Extensions.ClosefromNp.AVAILABLE;
+    /** glibc 2.29+. */
+    private static final boolean HAS_CHDIR = Extensions.ChdirNp.AVAILABLE;
+
+    /**
+     * The attributes are the same for every child, and posix_spawn only reads them, so one set built at start-up
+     * serves every thread. It is never destroyed: it lives as long as the JVM.
+     */
+    private static final Memory ATTR = newAttr();
+
+    /** Native memory each spawning thread (an event loop) reuses instead of allocating per spawn. */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
     private Spawn() {
     }
 
-    private static native int posix_spawnp(int[] pid, Pointer file, Pointer fileActions, Pointer attr, Pointer argv,
-                                           Pointer envp);
+    // Pointers are passed as raw addresses (long): the memory is Spawn's own, and no Pointer object is needed.
+    private static native int posix_spawnp(int[] pid, long file, long fileActions, long attr, long argv, long envp);
 
-    private static native int posix_spawn_file_actions_init(Pointer fileActions);
+    private static native int posix_spawn_file_actions_init(long fileActions);
 
-    private static native int posix_spawn_file_actions_destroy(Pointer fileActions);
+    private static native int posix_spawn_file_actions_destroy(long fileActions);
 
-    private static native int posix_spawn_file_actions_adddup2(Pointer fileActions, int fd, int newFd);
+    private static native int posix_spawn_file_actions_adddup2(long fileActions, int fd, int newFd);
 
-    private static native int posix_spawnattr_init(Pointer attr);
+    private static native int posix_spawnattr_init(long attr);
 
-    private static native int posix_spawnattr_destroy(Pointer attr);
+    private static native int posix_spawnattr_setflags(long attr, short flags);
 
-    private static native int posix_spawnattr_setflags(Pointer attr, short flags);
+    private static native int posix_spawnattr_setsigdefault(long attr, long sigset);
 
-    private static native int posix_spawnattr_setsigdefault(Pointer attr, Pointer sigset);
-
-    private static native int posix_spawnattr_setsigmask(Pointer attr, Pointer sigset);
+    private static native int posix_spawnattr_setsigmask(long attr, long sigset);
 
     /**
      * Starts argv[0] (searched in wsbridge's own PATH when it has no slash) with environment env, in cwd if
@@ -66,57 +76,67 @@ public final class Spawn {
      * @return the child's pid, which is also its process group and session id
      * @throws PosixException with call {@code posix_spawnp} and the reason it could not start
      */
-    public static int spawnp(List<byte[]> argv, List<byte[]> env, Optional<byte[]> cwd, int stdin, int stdout,
-                             int stderr) throws PosixException {
-        if (ADD_CLOSEFROM.isEmpty()) {
+    public static int spawnp(List<byte[]> argv, List<byte[]> env, Optional<byte[]> cwd, int stdin,
+                             int stdout, int stderr) throws PosixException {
+        if (!HAS_CLOSEFROM) {
             markInheritedCloseOnExec();
         }
-        try (Memory argvBlock = stringArray(argv); Memory envBlock = stringArray(env);
-             Memory actions = new Memory(FILE_ACTIONS_SIZE); Memory attr = new Memory(ATTR_SIZE);
-             Memory allSignals = new Memory(Signals.SIGSET_SIZE); Memory noSignals = new Memory(Signals.SIGSET_SIZE)) {
-            check("posix_spawn_file_actions_init", posix_spawn_file_actions_init(actions));
-            try {
-                check("posix_spawnattr_init", posix_spawnattr_init(attr));
-                try {
-                    addFileActions(actions, cwd, stdin, stdout, stderr);
-                    // Every bit set, not sigfillset: glibc's full set leaves out its internal signals 32 and 33,
-                    // which posix_spawn then sets to SIG_IGN in the child, and ignores survive exec.
-                    allSignals.setMemory(0, Signals.SIGSET_SIZE, (byte) 0xff);
-                    Signals.sigemptyset(noSignals);
-                    check("posix_spawnattr_setsigdefault", posix_spawnattr_setsigdefault(attr, allSignals));
-                    check("posix_spawnattr_setsigmask", posix_spawnattr_setsigmask(attr, noSignals));
-                    check("posix_spawnattr_setflags", posix_spawnattr_setflags(attr,
-                            (short) (POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)));
-                    int[] pid = new int[1];
-                    check("posix_spawnp", posix_spawnp(pid, argvBlock.getPointer(0), actions, attr, argvBlock,
-                            envBlock));
-                    return pid[0];
-                } finally {
-                    posix_spawnattr_destroy(attr);
-                }
-            } finally {
-                posix_spawn_file_actions_destroy(actions);
-            }
+        Scratch scratch = SCRATCH.get();
+        long block = scratch.strings(argv, env);
+        long actions = scratch.actions;
+        check("posix_spawn_file_actions_init", posix_spawn_file_actions_init(actions));
+        try {
+            addFileActions(actions, cwd, stdin, stdout, stderr);
+            int[] pid = new int[1];
+            long argvTable = block;
+            long envTable = block + (long) (argv.size() + 1) * Long.BYTES;
+            check("posix_spawnp", posix_spawnp(pid, scratch.firstString, actions, Pointer.nativeValue(ATTR),
+                    argvTable, envTable));
+            return pid[0];
+        } finally {
+            posix_spawn_file_actions_destroy(actions);
         }
     }
 
-    private static void addFileActions(Pointer actions, Optional<byte[]> cwd, int stdin, int stdout, int stderr)
-            throws PosixException {
+    private static void addFileActions(long actions, Optional<byte[]> cwd, int stdin, int stdout,
+                                       int stderr) throws PosixException {
         check("posix_spawn_file_actions_adddup2", posix_spawn_file_actions_adddup2(actions, stdin, 0));
         check("posix_spawn_file_actions_adddup2", posix_spawn_file_actions_adddup2(actions, stdout, 1));
         check("posix_spawn_file_actions_adddup2", posix_spawn_file_actions_adddup2(actions, stderr, 2));
-        if (ADD_CLOSEFROM.isPresent()) {
+        if (HAS_CLOSEFROM) {
             check("posix_spawn_file_actions_addclosefrom_np",
-                    ADD_CLOSEFROM.get().invokeInt(new Object[] {actions, FIRST_INHERITED_FD_TO_CLOSE}));
+                    Extensions.ClosefromNp.posix_spawn_file_actions_addclosefrom_np(actions,
+                            FIRST_INHERITED_FD_TO_CLOSE));
         }
         if (cwd.isPresent()) {
-            Function addChdir = ADD_CHDIR.orElseThrow(
-                    () -> new PosixException("posix_spawn_file_actions_addchdir_np", Errno.ENOSYS));
-            try (Memory path = cString(cwd.get())) {
-                // glibc copies the path into the file actions, so the memory may go right away.
-                check("posix_spawn_file_actions_addchdir_np", addChdir.invokeInt(new Object[] {actions, path}));
+            if (!HAS_CHDIR) {
+                throw new PosixException("posix_spawn_file_actions_addchdir_np", Errno.ENOSYS);
             }
+            // glibc copies the path into the file actions, so a Java array (copied for the call) will do.
+            byte[] path = Arrays.copyOf(cwd.get(), cwd.get().length + 1);
+            check("posix_spawn_file_actions_addchdir_np",
+                    Extensions.ChdirNp.posix_spawn_file_actions_addchdir_np(actions, path));
         }
+    }
+
+    private static Memory newAttr() {
+        Memory attr = new Memory(ATTR_SIZE);
+        long address = Pointer.nativeValue(attr);
+        try (Memory allSignals = new Memory(Signals.SIGSET_SIZE); Memory noSignals = new Memory(Signals.SIGSET_SIZE)) {
+            check("posix_spawnattr_init", posix_spawnattr_init(address));
+            // Every bit set, not sigfillset: glibc's full set leaves out its internal signals 32 and 33, which
+            // posix_spawn then sets to SIG_IGN in the child, and ignores survive exec.
+            allSignals.setMemory(0, Signals.SIGSET_SIZE, (byte) 0xff);
+            Signals.sigemptyset(noSignals);
+            check("posix_spawnattr_setsigdefault",
+                    posix_spawnattr_setsigdefault(address, Pointer.nativeValue(allSignals)));
+            check("posix_spawnattr_setsigmask", posix_spawnattr_setsigmask(address, Pointer.nativeValue(noSignals)));
+            check("posix_spawnattr_setflags", posix_spawnattr_setflags(address,
+                    (short) (POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)));
+        } catch (PosixException e) {
+            throw new IllegalStateException("cannot prepare spawn attributes: " + e.getMessage(), e);
+        }
+        return attr;
     }
 
     /**
@@ -136,44 +156,98 @@ public final class Spawn {
         }
     }
 
-    /** A NULL-terminated {@code char *[]} followed by the NUL-terminated strings it points to, in one block. */
-    private static Memory stringArray(List<byte[]> strings) {
-        long table = (long) (strings.size() + 1) * Native.POINTER_SIZE;
-        long size = table;
-        for (byte[] s : strings) {
-            size += s.length + 1;
-        }
-        Memory block = new Memory(size);
-        long offset = table;
-        for (int i = 0; i < strings.size(); i++) {
-            byte[] s = strings.get(i);
-            block.write(offset, s, 0, s.length);
-            block.setByte(offset + s.length, (byte) 0);
-            block.setPointer((long) i * Native.POINTER_SIZE, block.share(offset));
-            offset += s.length + 1;
-        }
-        block.setPointer((long) strings.size() * Native.POINTER_SIZE, Pointer.NULL);
-        return block;
-    }
-
-    private static Memory cString(byte[] s) {
-        Memory m = new Memory(s.length + 1);
-        m.write(0, s, 0, s.length);
-        m.setByte(s.length, (byte) 0);
-        return m;
-    }
-
     private static void check(String call, int result) throws PosixException {
         if (result != 0) {
             throw new PosixException(call, result);
         }
     }
 
-    private static Optional<Function> optionalFunction(String name) {
-        try {
-            return Optional.of(NativeLibrary.getInstance(Platform.C_LIBRARY_NAME).getFunction(name));
-        } catch (UnsatisfiedLinkError e) {
-            return Optional.empty();
+    /** One thread's file actions and string block, kept between spawns (a spawn never outlives its call). */
+    private static final class Scratch {
+        final Memory actionsMemory = new Memory(FILE_ACTIONS_SIZE);
+        final long actions = Pointer.nativeValue(actionsMemory);
+        private Memory block;
+        private ByteBuffer view;
+        private long address;
+        /** Address of argv[0]'s bytes in the block, set by {@link #strings}. */
+        long firstString;
+
+        /**
+         * Lays out argv's and env's NULL-terminated {@code char *[]} tables, then all their NUL-terminated
+         * strings, in the reused block (one copy from the Java arrays, no JNI call per string); returns its address.
+         */
+        long strings(List<byte[]> argv, List<byte[]> env) {
+            int tables = (argv.size() + env.size() + 2) * Long.BYTES;
+            long size = tables;
+            for (byte[] s : argv) {
+                size += s.length + 1;
+            }
+            for (byte[] s : env) {
+                size += s.length + 1;
+            }
+            if (size > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("arguments and environment too large");
+            }
+            ensure((int) size);
+            int offset = tables;
+            int slot = 0;
+            firstString = address + offset;
+            offset = put(argv, slot, offset);
+            slot += argv.size() + 1;
+            put(env, slot, offset);
+            return address;
+        }
+
+        private int put(List<byte[]> strings, int firstSlot, int offset) {
+            int slot = firstSlot;
+            for (byte[] s : strings) {
+                view.putLong(slot++ * Long.BYTES, address + offset);
+                view.put(offset, s);
+                offset += s.length;
+                view.put(offset++, (byte) 0);
+            }
+            view.putLong(slot * Long.BYTES, 0L);
+            return offset;
+        }
+
+        private void ensure(int size) {
+            if (block != null && block.size() >= size) {
+                return;
+            }
+            if (block != null) {
+                block.close();
+            }
+            int capacity = Math.max(MIN_BLOCK, Integer.highestOneBit(Math.max(size - 1, 1)) << 1);
+            block = new Memory(capacity);
+            address = Pointer.nativeValue(block);
+            view = block.getByteBuffer(0, capacity).order(ByteOrder.nativeOrder());
+        }
+    }
+
+    /** glibc functions that older versions lack, each registered on its own so that a missing one is no error. */
+    private static final class Extensions {
+        private Extensions() {
+        }
+
+        static final class ClosefromNp {
+            static final boolean AVAILABLE = register(ClosefromNp.class);
+
+            static native int posix_spawn_file_actions_addclosefrom_np(long fileActions, int lowFd);
+        }
+
+        static final class ChdirNp {
+            static final boolean AVAILABLE = register(ChdirNp.class);
+
+            static native int posix_spawn_file_actions_addchdir_np(long fileActions, byte[] path);
+        }
+
+        private static boolean register(Class<?> holder) {
+            try {
+                Native.register(holder, Platform.C_LIBRARY_NAME);
+                return true;
+            } catch (UnsatisfiedLinkError | IllegalArgumentException e) {
+                return false;
+            }
         }
     }
 }

@@ -43,8 +43,8 @@ class EchoPageIT {
                 browser.find("#message").type(typed + ENTER);
                 assertEquals(typed, browser.find("#log .received").property("textContent"));
                 // Shown as text, never as markup.
-                assertEquals("sent:" + typed + "|received:" + typed, browser.script(LOG).getAsString());
-                assertEquals(0, browser.script("return document.querySelectorAll('#log b').length;").getAsInt());
+                assertEquals("sent:" + typed + "|received:" + typed, browser.script(LOG));
+                assertEquals(0L, browser.script("return document.querySelectorAll('#log b').length;"));
             }
             server.awaitNoChildren(Duration.ofSeconds(5));
         }
