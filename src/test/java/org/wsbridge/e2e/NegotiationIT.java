@@ -108,6 +108,18 @@ class NegotiationIT {
     }
 
     @Test
+    void aCompressedFrameSentWithTheUpgradeRequestIsInflatedToo() throws Exception {
+        try (Wsbridge server = Wsbridge.start("--compress", "cat");
+             RawWs ws = new RawWs(server.port())) {
+            String line = "early and compressed, ".repeat(10);
+            ws.write(RawWs.upgradeRequest("/", "Sec-WebSocket-Extensions: permessage-deflate"));
+            ws.frame(true, RSV1 | RawWs.OP_TEXT, deflate(new Deflater(6, true), line));
+            assertEquals(101, ws.readResponse().status());
+            assertEquals(line, inflate(new Inflater(true), Frame.read(ws).payload()));
+        }
+    }
+
+    @Test
     void offersWsbridgeCannotHonourAreDeclinedAndTheConnectionGoesOnUncompressed() throws Exception {
         try (Wsbridge server = Wsbridge.start("--compress", "--compressmin=0", "cat")) {
             for (String offer : new String[] {"permessage-deflate; server_max_window_bits=99",
