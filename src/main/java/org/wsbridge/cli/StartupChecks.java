@@ -20,6 +20,7 @@ import org.wsbridge.config.Launch;
 import org.wsbridge.config.Limits;
 import org.wsbridge.config.Listen;
 import org.wsbridge.config.LogLevel;
+import org.wsbridge.config.Negotiation;
 import org.wsbridge.config.OriginPolicy;
 import org.wsbridge.config.Proxying;
 import org.wsbridge.config.RelayTarget;
@@ -68,8 +69,9 @@ final class StartupChecks {
                     + " used with " + (staticDir.isPresent() ? "--staticdir" : "--cgidir") + ". Pick one.");
         }
         Proxying proxying = proxying();
+        Negotiation negotiation = negotiation(headers);
         return new Config(listen, tls, launch, passEnv, staticDir, cgiDir, options.devConsole, limits, origins,
-                headers, options.reverseLookup, logLevel, proxying, access());
+                headers, options.reverseLookup, logLevel, proxying, access(), negotiation);
     }
 
     private Access access() throws UsageError {
@@ -103,6 +105,49 @@ final class StartupChecks {
             throw UsageError.invalid(option + ": " + String.join("; ", problems));
         }
         return Optional.of(file);
+    }
+
+    private Negotiation negotiation(HeaderRules headers) throws UsageError {
+        List<String> protocols = new ArrayList<>();
+        for (String protocol : given(options.subprotocol).map(s -> s.split(",", -1)).orElse(new String[0])) {
+            String name = protocol.trim();
+            if (!isToken(name)) {
+                throw UsageError.invalid("--subprotocol: '" + name + "' is not a protocol name; use a comma-separated"
+                        + " list of tokens such as chat,mqtt (letters, digits and !#$%&'*+-.^_`|~)");
+            }
+            protocols.add(name);
+        }
+        if (options.subprotocolOptional && protocols.isEmpty()) {
+            throw UsageError.invalid("--subprotocoloptional needs --subprotocol=LIST");
+        }
+        if (!protocols.isEmpty()) {
+            for (Header header : concat(headers.all(), headers.ws())) {
+                if (header.name().equalsIgnoreCase("Sec-WebSocket-Protocol")) {
+                    throw new UsageError(WsbridgeCommand.EXIT_CONFLICT, false, "Invalid parameters: --subprotocol"
+                            + " chooses the Sec-WebSocket-Protocol header itself; drop the --header/--header-ws"
+                            + " that sets it.");
+                }
+            }
+        }
+        if (options.compressMin < 0 || options.compressMin > Integer.MAX_VALUE) {
+            throw UsageError.invalid("--compressmin: " + options.compressMin + " is out of range; use a size in bytes"
+                    + " from 0 to " + Integer.MAX_VALUE);
+        }
+        Optional<Negotiation.Compression> compression = options.compress
+                ? Optional.of(new Negotiation.Compression((int) options.compressMin)) : Optional.empty();
+        return new Negotiation(protocols, options.subprotocolOptional, compression);
+    }
+
+    private static List<Header> concat(List<Header> a, List<Header> b) {
+        List<Header> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /** An RFC 7230 token, which is what a subprotocol name must be (RFC 6455 §4.1). */
+    private static boolean isToken(String name) {
+        return !name.isEmpty()
+                && name.chars().allMatch(c -> c > 0x20 && c < 0x7f && "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0);
     }
 
     private Proxying proxying() throws UsageError {

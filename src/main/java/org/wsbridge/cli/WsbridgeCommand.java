@@ -38,8 +38,13 @@ public final class WsbridgeCommand {
     public static final int EXIT_USAGE = 2;
     /** A listener could not be opened (produced by the server). */
     public static final int EXIT_CANNOT_LISTEN = 3;
-    /** Options that cannot be combined ({@code --devconsole} with {@code --staticdir}/{@code --cgidir}). */
+    /**
+     * Options that cannot be combined ({@code --devconsole} with {@code --staticdir}/{@code --cgidir},
+     * {@code --subprotocol} with a header option that sets Sec-WebSocket-Protocol).
+     */
     public static final int EXIT_CONFLICT = 4;
+    /** Below this many bytes a message is not worth deflating (header and CPU cost more than it saves). */
+    static final long DEFAULT_COMPRESS_MIN = 128;
 
     // ---- Where to listen
     @Option(names = "--port", order = LISTEN + 1, paramLabel = "PORT", description = "TCP port to listen on; 0 "
@@ -154,6 +159,25 @@ public final class WsbridgeCommand {
     @Option(names = "--reverselookup", order = WEBSOCKET + 7, description = "Set REMOTE_HOST to the client's name "
             + "from reverse DNS (/etc/hosts first, at most 2 s) instead of its address. Default: off.")
     boolean reverseLookup;
+
+    @Option(names = "--subprotocol", order = WEBSOCKET + 8, paramLabel = "LIST", description = "Negotiate a "
+            + "subprotocol: the first name of this comma-separated list that the client offers in "
+            + "Sec-WebSocket-Protocol is sent back and given to the program as SEC_WEBSOCKET_PROTOCOL. A client "
+            + "offering none of them gets HTTP 400. Default: none negotiated.")
+    String subprotocol;
+
+    @Option(names = "--subprotocoloptional", order = WEBSOCKET + 9, description = "With --subprotocol, accept a "
+            + "client that offers none of the list too, without a subprotocol. Default: off.")
+    boolean subprotocolOptional;
+
+    @Option(names = "--compress", order = WEBSOCKET + 10, description = "Accept permessage-deflate compression "
+            + "(RFC 7692) when the client offers it; an offer with parameters wsbridge cannot honour is declined "
+            + "and the connection goes on uncompressed. Default: off.")
+    boolean compress;
+
+    @Option(names = "--compressmin", order = WEBSOCKET + 11, paramLabel = "BYTES", description = "With --compress, "
+            + "send messages shorter than BYTES uncompressed. Default: ${DEFAULT-VALUE}.")
+    long compressMin = DEFAULT_COMPRESS_MIN;
 
     // ---- Plain HTTP requests
     @Option(names = "--staticdir", order = HTTP + 1, paramLabel = "DIR", description = "Serve the files in DIR "

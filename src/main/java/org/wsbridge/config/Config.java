@@ -24,6 +24,7 @@ import java.util.Optional;
  * @param logLevel      the least severe level that is printed
  * @param proxying      base path and trusted reverse proxies
  * @param access        who may connect ({@code --auth-token}, {@code --auth-basic})
+ * @param negotiation   subprotocol and compression negotiated at the upgrade
  */
 public record Config(
         Listen listen,
@@ -39,15 +40,16 @@ public record Config(
         boolean reverseLookup,
         LogLevel logLevel,
         Proxying proxying,
-        Access access) {
+        Access access,
+        Negotiation negotiation) {
 
-    /** A configuration where anyone may connect. */
+    /** A configuration where anyone may connect and nothing beyond RFC 6455 is negotiated. */
     public Config(Listen listen, Optional<Tls> tls, Optional<Launch> launch, List<EnvVar> passEnv,
                   Optional<Path> staticDir, Optional<Path> cgiDir, boolean devConsole, Limits limits,
                   OriginPolicy origins, HeaderRules headers, boolean reverseLookup, LogLevel logLevel,
                   Proxying proxying) {
         this(listen, tls, launch, passEnv, staticDir, cgiDir, devConsole, limits, origins, headers, reverseLookup,
-                logLevel, proxying, Access.open());
+                logLevel, proxying, Access.open(), Negotiation.none());
     }
 
     public Config {
@@ -63,6 +65,7 @@ public record Config(
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(proxying, "proxying");
         Objects.requireNonNull(access, "access");
+        Objects.requireNonNull(negotiation, "negotiation");
     }
 
     /** True when connections are served over TLS ({@code --ssl}). */

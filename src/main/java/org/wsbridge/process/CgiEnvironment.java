@@ -117,6 +117,11 @@ public final class CgiEnvironment {
         joined.forEach(this::put);
     }
 
+    /** Adds SEC_WEBSOCKET_PROTOCOL, the subprotocol the upgrade chose ({@code --subprotocol}). */
+    public void putSubprotocol(String protocol) {
+        put("SEC_WEBSOCKET_PROTOCOL", protocol);
+    }
+
     void put(String name, String value) {
         vars.remove(name); // a re-defined name moves to where it was last set
         vars.put(name, value);

@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.Future;
@@ -29,6 +30,7 @@ import java.util.Optional;
 import org.wsbridge.config.Config;
 import org.wsbridge.config.Launch;
 import org.wsbridge.config.LogLevel;
+import org.wsbridge.config.Negotiation;
 import org.wsbridge.log.LogScope;
 import org.wsbridge.process.CgiEnvironment;
 import org.wsbridge.process.CgiRequest;
@@ -49,9 +51,10 @@ import org.wsbridge.request.ScriptTarget;
  *
  * <p>Checks run in websocketd HEAD's order, so a request with several faults gets the same answer: fork limit
  * (429), {@code --dir} script (404), method (405), Connection (400), version (400), origin (403), key (400); then
- * wsbridge's own: file descriptors (503) and the spawn itself (500), or with {@code --tcp}/{@code --unixtarget} the
- * subprotocol (400) and the connection to the target (502). The child is started <em>before</em> the 101
- * goes out, so a program that cannot start is an HTTP error rather than an open-then-dropped WebSocket (SPEC §2).
+ * wsbridge's own: subprotocol (400, with {@code --subprotocol}), file descriptors (503) and the spawn itself (500),
+ * or with {@code --tcp}/{@code --unixtarget} the relay's subprotocol (400) and the connection to the target (502).
+ * The child is started <em>before</em> the 101 goes out, so a program that cannot start is an HTTP error rather
+ * than an open-then-dropped WebSocket (SPEC §2).
  * With {@code --reverselookup} the spawn waits (off the event loop, the connection held) for REMOTE_HOST.
  */
 public final class Upgrader {
@@ -64,6 +67,11 @@ public final class Upgrader {
     /** {@code --header} and {@code --header-ws}; the handshaker copies them into each 101, never changes them. */
     private final HttpHeaders upgradeHeaders;
     private final Optional<TcpRelay> relay;
+    /** The same with RSV1 allowed, for sessions that negotiated permessage-deflate (null without --compress). */
+    private final WebSocketDecoderConfig compressedDecoderConfig;
+    // What the upgrade negotiates (--subprotocol, --compress); deflate is null without --compress.
+    private final Subprotocols subprotocols;
+    private final PermessageDeflate deflate;
 
     public Upgrader(Config config, UpgradeContext context) {
         this.config = config;
@@ -80,6 +88,14 @@ public final class Upgrader {
         config.headers().ws().forEach(h -> extra.add(h.name(), h.value()));
         this.upgradeHeaders = extra;
         this.relay = config.launch().flatMap(Launch::relay).map(target -> new TcpRelay(target, config.limits()));
+        this.compressedDecoderConfig = config.negotiation().compression().isEmpty() ? null
+                : WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(decoderConfig.maxFramePayloadLength())
+                        .allowExtensions(true) // RSV1 marks a compressed message
+                        .closeOnProtocolViolation(true)
+                        .build();
+        Negotiation negotiation = config.negotiation();
+        this.subprotocols = new Subprotocols(negotiation.subprotocols(), negotiation.subprotocolOptional());
+        this.deflate = PermessageDeflate.of(negotiation.compression(), settings.maxFrameSize());
     }
 
     /**
@@ -139,6 +155,10 @@ public final class Upgrader {
             return refuse(ctx, request, scope, HttpResponseStatus.BAD_REQUEST,
                     "400 Bad Request: missing or malformed Sec-WebSocket-Key", h -> { });
         }
+        if (!subprotocols.acceptable(headers)) {
+            return refuse(ctx, request, scope, HttpResponseStatus.BAD_REQUEST, subprotocols.refusal(headers),
+                    h -> { });
+        }
         if (!context.fds().roomForSession()) {
             scope.error("session", "Out of file descriptors (limit " + context.fds().limit()
                     + "): upgrade refused; raise the open-files limit (ulimit -n, LimitNOFILE)");
@@ -183,6 +203,7 @@ public final class Upgrader {
         LogScope sessionScope = scope.with("id", cgi.uniqueId()).with("remote", cgi.remoteHost())
                 .with("command", target.displayCommand()).with("origin", origin);
         CgiEnvironment env = CgiEnvironment.forWebSocket(context.serverSoftware(), config.passEnv(), cgi);
+        subprotocols.choose(request.headers()).ifPresent(env::putSubprotocol);
         if (sessionScope.enabled(LogLevel.DEBUG)) {
             env.asMap().forEach((k, v) -> sessionScope.debug("env", "Std. variable: " + k + "=" + v));
         }
@@ -245,8 +266,8 @@ public final class Upgrader {
             }
             RelayFrontend frontend = connecting.join(channel, encoding.get(), sessionScope);
             frontend.closed().addListener(closed -> context.forks().release());
-            handshake(channel, request, encoding.get().subprotocol(), http, sessionScope, frontend::abort,
-                    pipeline -> {
+            handshake(channel, request, encoding.get().subprotocol(), Optional.empty(), http, sessionScope,
+                    frontend::abort, pipeline -> {
                         context.sessions().add(channel);
                         frontend.upgraded();
                     });
@@ -255,7 +276,11 @@ public final class Upgrader {
     }
 
     private void handshake(Channel channel, HttpRequest request, Session session, HttpSide http) {
-        handshake(channel, request, null, http, session.scope(), session::abort, pipeline -> {
+        Optional<WebSocketServerExtension> compression = deflate == null
+                ? Optional.empty() : deflate.accept(request.headers());
+        String subprotocol = subprotocols.choose(request.headers()).orElse(null);
+        handshake(channel, request, subprotocol, compression, http, session.scope(), session::abort, pipeline -> {
+            compression.ifPresent(e -> PermessageDeflate.install(pipeline, e));
             pipeline.addLast("utf8", new TextValidator());
             pipeline.addLast("session", session);
             context.sessions().add(channel);
@@ -264,18 +289,21 @@ public final class Upgrader {
     }
 
     /**
-     * Sends the 101 (naming {@code subprotocol} in Sec-WebSocket-Protocol unless null); once it is out, leaves
-     * plain HTTP, lets {@code join} put the endpoint's handlers in place, and only then lets frames in.
+     * Sends the 101 (naming {@code subprotocol} in Sec-WebSocket-Protocol unless null, and the permessage-deflate
+     * answer when {@code compression} was agreed); once it is out, leaves plain HTTP, lets {@code join} put the
+     * endpoint's handlers in place, and only then lets frames in.
      */
-    private void handshake(Channel channel, HttpRequest request, String subprotocol, HttpSide http, LogScope scope,
+    private void handshake(Channel channel, HttpRequest request, String subprotocol,
+                           Optional<WebSocketServerExtension> compression, HttpSide http, LogScope scope,
                            Runnable abort, Consumer<ChannelPipeline> join) {
-        Handshake handshake = new Handshake(webSocketUrl(request), decoderConfig);
+        Handshake handshake = new Handshake(webSocketUrl(request), subprotocol,
+                compression.isPresent() ? compressedDecoderConfig : decoderConfig);
         FullHttpRequest full = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
                 Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE);
         HttpHeaders extra = upgradeHeaders;
-        if (subprotocol != null) {
-            extra = new DefaultHttpHeaders().add(upgradeHeaders)
-                    .set(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, subprotocol);
+        if (compression.isPresent()) {
+            extra = new DefaultHttpHeaders().add(upgradeHeaders).set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS,
+                    PermessageDeflate.responseHeader(compression.get()));
         }
         ChannelFuture written;
         try {
@@ -306,8 +334,8 @@ public final class Upgrader {
     private static final class Handshake extends WebSocketServerHandshaker13 {
         private static final AsciiString CONNECTION_UPGRADE = AsciiString.cached("Upgrade");
 
-        Handshake(String url, WebSocketDecoderConfig decoder) {
-            super(url, null, decoder);
+        Handshake(String url, String subprotocol, WebSocketDecoderConfig decoder) {
+            super(url, subprotocol, decoder);
         }
 
         /** The 101, with {@code Connection: Upgrade} spelled as websocketd's (gorilla's) 101 spells it. */

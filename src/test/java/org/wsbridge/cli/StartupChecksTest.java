@@ -23,6 +23,7 @@ import org.wsbridge.config.HeaderRules;
 import org.wsbridge.config.Limits;
 import org.wsbridge.config.Listen;
 import org.wsbridge.config.LogLevel;
+import org.wsbridge.config.Negotiation;
 import org.wsbridge.config.OriginPolicy;
 import org.wsbridge.config.Tls;
 
@@ -60,7 +61,19 @@ class StartupChecksTest {
         assertEquals(Optional.empty(), config.cgiDir());
         assertFalse(config.devConsole());
         assertFalse(config.reverseLookup());
+        assertEquals(Negotiation.none(), config.negotiation());
         assertEquals("", result.out() + result.err());
+    }
+
+    @Test
+    void subprotocolsAndCompressionAreNegotiationSettings() {
+        CliRun.Result result = cli.run("--subprotocol= mqtt, chat", "--subprotocoloptional", "--compress",
+                "--compressmin=0", "prog");
+        assertEquals(0, result.exit(), result::toString);
+        assertEquals(new Negotiation(List.of("mqtt", "chat"), true, Optional.of(new Negotiation.Compression(0))),
+                result.config().negotiation());
+        assertEquals(Optional.of(new Negotiation.Compression(128)),
+                cli.run("--compress", "prog").config().negotiation().compression());
     }
 
     /** Each row: arguments, exit status, first stderr line, whether the short usage follows. */
@@ -126,7 +139,23 @@ class StartupChecksTest {
                 row(List.of("--header=: v", "prog"), 1, "--header: ': v' has an invalid header name ''; use letters,"
                         + " digits and !#$%&'*+-.^_`|~", false),
                 row(List.of("--header=X-A: a\u0000b", "prog"), 1,
-                        "--header: 'X-A: a\u0000b' contains a control character in its value", false));
+                        "--header: 'X-A: a\u0000b' contains a control character in its value", false),
+                row(List.of("--subprotocol=chat,,mqtt", "prog"), 1, "--subprotocol: '' is not a protocol name; use"
+                        + " a comma-separated list of tokens such as chat,mqtt (letters, digits and"
+                        + " !#$%&'*+-.^_`|~)", false),
+                row(List.of("--subprotocol=a b", "prog"), 1, "--subprotocol: 'a b' is not a protocol name; use"
+                        + " a comma-separated list of tokens such as chat,mqtt (letters, digits and"
+                        + " !#$%&'*+-.^_`|~)", false),
+                row(List.of("--subprotocoloptional", "prog"), 1, "--subprotocoloptional needs --subprotocol=LIST",
+                        false),
+                row(List.of("--subprotocol=chat", "--header-ws=Sec-WebSocket-Protocol: chat", "prog"), 4,
+                        "Invalid parameters: --subprotocol chooses the Sec-WebSocket-Protocol header itself; drop"
+                        + " the --header/--header-ws that sets it.", false),
+                row(List.of("--subprotocol=chat", "--header=sec-websocket-protocol: chat", "prog"), 4,
+                        "Invalid parameters: --subprotocol chooses the Sec-WebSocket-Protocol header itself; drop"
+                        + " the --header/--header-ws that sets it.", false),
+                row(List.of("--compress", "--compressmin=-1", "prog"), 1,
+                        "--compressmin: -1 is out of range; use a size in bytes from 0 to 2147483647", false));
     }
 
     private static Arguments row(List<String> args, int exit, String message, boolean usage) {
