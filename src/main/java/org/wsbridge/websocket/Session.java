@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
@@ -405,8 +406,24 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (inflatedPastLimit(cause)) {
+            scope.access("websocket", "Compressed message over --maxframesize " + settings.maxFrameSize()
+                    + " bytes once inflated");
+            closeWith(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "message too big");
+            return;
+        }
         scope.debug("websocket", "Connection error: " + cause);
         channel.close();
+    }
+
+    /** permessage-deflate: Netty's inflater stops at --maxframesize bytes by throwing this (wrapped or not). */
+    private static boolean inflatedPastLimit(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof DecompressionException && String.valueOf(t.getMessage()).contains("maximum size")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -157,7 +157,7 @@ class NegotiationIT {
     }
 
     @Test
-    void aCompressedMessageOverMaxFrameSizeEndsTheConnectionUnread() throws Exception {
+    void aCompressedMessageOverMaxFrameSizeClosesWith1009Unread() throws Exception {
         try (Wsbridge server = Wsbridge.start("--compress", "--maxframesize=10000", "cat");
              RawWs ws = new RawWs(server.port())) {
             ws.request(RawWs.upgradeRequest("/", "Sec-WebSocket-Extensions: permessage-deflate"));
@@ -165,14 +165,18 @@ class NegotiationIT {
             assertTrue(bomb.length < 10_000);
             ws.frame(true, RSV1 | RawWs.OP_TEXT, bomb);
             List<Integer> opcodes = new ArrayList<>();
+            Frame last = null;
             try {
                 while (true) {
-                    opcodes.add(Frame.read(ws).head() & 0x0f);
+                    last = Frame.read(ws);
+                    opcodes.add(last.head() & 0x0f);
                 }
             } catch (IOException e) {
                 // the connection ended
             }
             assertFalse(opcodes.contains(RawWs.OP_TEXT), "nothing was echoed: " + opcodes);
+            assertEquals(List.of(RawWs.OP_CLOSE), opcodes);
+            assertEquals(1009, ((last.payload()[0] & 0xff) << 8) | (last.payload()[1] & 0xff), "close code");
         }
     }
 
