@@ -2,15 +2,11 @@ package org.wsbridge.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.wsbridge.testing.JsonLogLine.parse;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +17,6 @@ import org.junit.jupiter.api.Test;
  * (time as RFC 3339, level, category, the scope pairs in order, message), read back with Jackson's parser.
  */
 class JsonLogIT {
-    private static final JsonFactory JSON = new JsonFactory();
     private static final String STDERR_LINE = "say \"hi\"\tto \\ é";
 
     @Test
@@ -84,23 +79,5 @@ class JsonLogIT {
         } catch (UncheckedIOException | AssertionError e) {
             return Optional.empty();
         }
-    }
-
-    /** One object of string members, in order, and nothing after it. */
-    private static Map<String, String> parse(String line) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        try (JsonParser p = JSON.createParser(line)) {
-            assertEquals(JsonToken.START_OBJECT, p.nextToken(), line);
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                assertEquals(JsonToken.VALUE_STRING, p.nextToken(), name + " in " + line);
-                fields.put(name, p.getText());
-            }
-            assertEquals(JsonToken.END_OBJECT, p.currentToken(), line);
-            assertEquals(null, p.nextToken(), "one object a line: " + line);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return fields;
     }
 }

@@ -2,18 +2,14 @@ package org.wsbridge.log;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.wsbridge.testing.JsonLogLine.parse;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,7 +32,7 @@ class LogTest {
     }
 
     @Test
-    void jsonLineHasTheTextLinesFieldsInOrder() throws IOException {
+    void jsonLineHasTheTextLinesFieldsInOrder() {
         LogScope session = json(LogLevel.ACCESS).root().with("url", "ws://h/x?a=1").with("id", "ab12").with("pid", 42);
         session.access("session", "CONNECT");
         session.with("status", "exit status 0").with("duration", "0.250s").access("session", "DISCONNECT");
@@ -59,7 +55,7 @@ class LogTest {
     }
 
     @Test
-    void jsonEscapesQuotesNewlinesAndControlBytesAndKeepsNonAscii() throws IOException {
+    void jsonEscapesQuotesNewlinesAndControlBytesAndKeepsNonAscii() {
         json(LogLevel.DEBUG).root().with("command", AWKWARD).error("stderr", AWKWARD);
 
         String line = out.lines.get(0);
@@ -73,7 +69,7 @@ class LogTest {
     }
 
     @Test
-    void jsonLoneSurrogateBecomesAQuestionMarkAsInText() throws IOException {
+    void jsonLoneSurrogateBecomesAQuestionMarkAsInText() {
         json(LogLevel.DEBUG).root().info("server", "half \uD83D pair");
         assertEquals("half ? pair", parse(out.lines.get(0)).get("message"));
     }
@@ -91,22 +87,6 @@ class LogTest {
 
     private Log json(LogLevel threshold) {
         return new Log(out, threshold, LogFormat.JSON, CLOCK);
-    }
-
-    /** The line's members in order, read with Jackson's parser; every value must be a string. */
-    private static Map<String, String> parse(String line) throws IOException {
-        Map<String, String> fields = new LinkedHashMap<>();
-        try (JsonParser p = new JsonFactory().createParser(line)) {
-            assertEquals(JsonToken.START_OBJECT, p.nextToken(), line);
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                assertEquals(JsonToken.VALUE_STRING, p.nextToken(), name + " in " + line);
-                assertEquals(null, fields.put(name, p.getText()), "duplicate " + name + " in " + line);
-            }
-            assertEquals(JsonToken.END_OBJECT, p.currentToken(), line);
-            assertEquals(null, p.nextToken(), "one object a line: " + line);
-        }
-        return fields;
     }
 
     /** Each write as one string (the log writes a whole line at once), and the flushes counted. */
