@@ -19,6 +19,7 @@ import org.wsbridge.config.HeaderRules.Header;
 import org.wsbridge.config.Launch;
 import org.wsbridge.config.Limits;
 import org.wsbridge.config.Listen;
+import org.wsbridge.config.LogFormat;
 import org.wsbridge.config.LogLevel;
 import org.wsbridge.config.Negotiation;
 import org.wsbridge.config.OriginPolicy;
@@ -51,6 +52,9 @@ final class StartupChecks {
         LogLevel logLevel = LogLevel.fromFlag(options.logLevel).orElseThrow(() -> UsageError.withUsage(
                 "Incorrect loglevel flag '" + options.logLevel + "'. Use --help to see allowed values (debug,"
                         + " trace, access, info, error, fatal, none)."));
+        LogFormat logFormat = LogFormat.fromFlag(options.logFormat).orElseThrow(() -> UsageError.withUsage(
+                "Incorrect logformat flag '" + options.logFormat + "'. Use --help to see allowed values (text,"
+                        + " json)."));
         Optional<Tls> tls = tls();
         if (options.binary && options.passStderr) {
             throw UsageError.invalid("please only specify one of --binary and --passstderr");
@@ -71,7 +75,7 @@ final class StartupChecks {
         Proxying proxying = proxying();
         Negotiation negotiation = negotiation(headers);
         return new Config(listen, tls, launch, passEnv, staticDir, cgiDir, options.devConsole, limits, origins,
-                headers, options.reverseLookup, logLevel, proxying, access(), negotiation);
+                headers, options.reverseLookup, logLevel, logFormat, proxying, access(), negotiation);
     }
 
     private Access access() throws UsageError {

@@ -246,13 +246,18 @@ public final class WsbridgeCommand {
             + "printed: debug, trace, access, info, error, fatal, or none. Default: ${DEFAULT-VALUE}.")
     String logLevel = "access";
 
-    @Option(names = "--version", order = OTHER + 2, description = "Print the version line, with the websocketd version followed, and exit.")
+    @Option(names = "--logformat", order = OTHER + 2, paramLabel = "FORMAT", description = "text: websocketd's "
+            + "log lines; json: one JSON object a line (time, level, category, the scope pairs, message) for log "
+            + "collectors. Default: ${DEFAULT-VALUE}.")
+    String logFormat = "text";
+
+    @Option(names = "--version", order = OTHER + 3, description = "Print the version line, with the websocketd version followed, and exit.")
     boolean version;
 
-    @Option(names = "--license", order = OTHER + 3, description = "Print the version and the license and exit.")
+    @Option(names = "--license", order = OTHER + 4, description = "Print the version and the license and exit.")
     boolean license;
 
-    @Option(names = {"--help", "-h"}, order = OTHER + 4, usageHelp = true, description = "Print this help and "
+    @Option(names = {"--help", "-h"}, order = OTHER + 5, usageHelp = true, description = "Print this help and "
             + "exit.")
     boolean help;
 

@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param headers       extra response headers ({@code --header}, {@code --header-ws}, {@code --header-http})
  * @param reverseLookup {@code --reverselookup}: REMOTE_HOST from reverse DNS
  * @param logLevel      the least severe level that is printed
+ * @param logFormat     {@code --logformat}: websocketd's text lines or JSON lines
  * @param proxying      base path and trusted reverse proxies
  * @param access        who may connect ({@code --auth-token}, {@code --auth-basic})
  * @param negotiation   subprotocol and compression negotiated at the upgrade
@@ -39,6 +40,7 @@ public record Config(
         HeaderRules headers,
         boolean reverseLookup,
         LogLevel logLevel,
+        LogFormat logFormat,
         Proxying proxying,
         Access access,
         Negotiation negotiation) {
@@ -49,7 +51,7 @@ public record Config(
                   OriginPolicy origins, HeaderRules headers, boolean reverseLookup, LogLevel logLevel,
                   Proxying proxying) {
         this(listen, tls, launch, passEnv, staticDir, cgiDir, devConsole, limits, origins, headers, reverseLookup,
-                logLevel, proxying, Access.open(), Negotiation.none());
+                logLevel, LogFormat.TEXT, proxying, Access.open(), Negotiation.none());
     }
 
     public Config {
@@ -63,6 +65,7 @@ public record Config(
         Objects.requireNonNull(origins, "origins");
         Objects.requireNonNull(headers, "headers");
         Objects.requireNonNull(logLevel, "logLevel");
+        Objects.requireNonNull(logFormat, "logFormat");
         Objects.requireNonNull(proxying, "proxying");
         Objects.requireNonNull(access, "access");
         Objects.requireNonNull(negotiation, "negotiation");

@@ -63,7 +63,7 @@ public final class Server {
     public Server(Config config, String version) {
         this.config = config;
         this.version = version;
-        this.scope = Log.toStdout(config.logLevel()).root();
+        this.scope = Log.toStdout(config.logLevel(), config.logFormat()).root();
         this.forks = new ForkLimiter(config.limits().maxForks());
         this.names = config.reverseLookup() ? ReverseLookup.on() : ReverseLookup.off();
     }

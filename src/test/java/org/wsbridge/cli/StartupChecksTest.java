@@ -22,6 +22,7 @@ import org.wsbridge.config.EnvVar;
 import org.wsbridge.config.HeaderRules;
 import org.wsbridge.config.Limits;
 import org.wsbridge.config.Listen;
+import org.wsbridge.config.LogFormat;
 import org.wsbridge.config.LogLevel;
 import org.wsbridge.config.Negotiation;
 import org.wsbridge.config.OriginPolicy;
@@ -57,6 +58,7 @@ class StartupChecksTest {
         assertEquals(OriginPolicy.allowAll(), config.origins());
         assertEquals(HeaderRules.none(), config.headers());
         assertEquals(LogLevel.ACCESS, config.logLevel());
+        assertEquals(LogFormat.TEXT, config.logFormat());
         assertEquals(Optional.empty(), config.staticDir());
         assertEquals(Optional.empty(), config.cgiDir());
         assertFalse(config.devConsole());
@@ -95,6 +97,10 @@ class StartupChecksTest {
                         + " allowed values (debug, trace, access, info, error, fatal, none).", true),
                 row(List.of("--loglevel=DEBUG", "prog"), 1, "Incorrect loglevel flag 'DEBUG'. Use --help to see"
                         + " allowed values (debug, trace, access, info, error, fatal, none).", true),
+                row(List.of("--logformat=xml", "prog"), 1, "Incorrect logformat flag 'xml'. Use --help to see"
+                        + " allowed values (text, json).", true),
+                row(List.of("--logformat=JSON", "prog"), 1, "Incorrect logformat flag 'JSON'. Use --help to see"
+                        + " allowed values (text, json).", true),
                 row(List.of("--ssl", "prog"), 1, "please specify both --sslcert and --sslkey when requesting --ssl",
                         false),
                 row(List.of("--ssl", "--sslcert=c.pem", "prog"), 1,
@@ -240,6 +246,12 @@ class StartupChecksTest {
     @ValueSource(strings = {"debug", "trace", "access", "info", "error", "fatal", "none"})
     void everyLogLevel(String level) {
         assertEquals(level, cli.run("--loglevel=" + level, "prog").config().logLevel().flagName());
+    }
+
+    @Test
+    void logFormats() {
+        assertEquals(LogFormat.TEXT, cli.run("--logformat=text", "prog").config().logFormat());
+        assertEquals(LogFormat.JSON, cli.run("--logformat", "json", "prog").config().logFormat());
     }
 
     @Test
