@@ -261,6 +261,17 @@ public final class WsbridgeCommand {
             + "exit.")
     boolean help;
 
+    @Option(names = "--config", order = OTHER + 6, paramLabel = "FILE", description = "Read options from this "
+            + "TOML file: each key is a long option name without the dashes (port = 8080, ssl = true, header = "
+            + "[\"X-A: 1\", \"X-B: 2\"]), and command = [\"./prog\", \"arg\"] gives COMMAND and its arguments. "
+            + "An option given on the command line replaces the file's value. Default: none.")
+    String configFile;
+
+    @Option(names = "--print-config", order = OTHER + 7, description = "Check the options, print the "
+            + "configuration they make (file and command line together) as a file for --config, and exit. "
+            + "Default: off.")
+    boolean printConfig;
+
     @Parameters(paramLabel = "COMMAND", description = "The program to run for each connection, then its "
             + "arguments, passed to it unchanged.")
     List<String> command = new ArrayList<>();
@@ -309,13 +320,38 @@ public final class WsbridgeCommand {
             out.flush();
             return EXIT_OK;
         }
+        if (options.configFile != null) {
+            try {
+                readConfigFile(cli, options.configFile, args, invocation);
+            } catch (UsageError e) {
+                return fail(err, binary, e);
+            }
+        }
         Config config;
         try {
             config = new StartupChecks(options, invocation).config();
         } catch (UsageError e) {
             return fail(err, binary, e);
         }
+        if (options.printConfig) {
+            out.print(ConfigFile.print(cli.getCommandSpec()));
+            out.flush();
+            return EXIT_OK;
+        }
         return server.apply(config);
+    }
+
+    // Parses again with the file's values in front of the command line's (picocli resets every field first).
+    private static void readConfigFile(CommandLine cli, String name, String[] args, Invocation invocation)
+            throws UsageError {
+        ConfigFile file = ConfigFile.read(name, invocation);
+        List<String> merged = file.arguments(cli.getCommandSpec(), cli.getParseResult(), args);
+        try {
+            cli.parseArgs(merged.toArray(String[]::new));
+        } catch (ParameterException e) {
+            UsageError fromFile = file.describe(e);
+            throw fromFile != null ? fromFile : new UsageError(EXIT_USAGE, true, GoFlagSyntax.describe(e));
+        }
     }
 
     private static int fail(PrintStream err, String binary, UsageError e) {
