@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param proxying      base path and trusted reverse proxies
  * @param access        who may connect ({@code --auth-token}, {@code --auth-basic})
  * @param negotiation   subprotocol and compression negotiated at the upgrade
+ * @param monitoring    {@code --metrics}, {@code --metricsport}
  */
 public record Config(
         Listen listen,
@@ -41,7 +42,8 @@ public record Config(
         LogLevel logLevel,
         Proxying proxying,
         Access access,
-        Negotiation negotiation) {
+        Negotiation negotiation,
+        Monitoring monitoring) {
 
     /** A configuration where anyone may connect and nothing beyond RFC 6455 is negotiated. */
     public Config(Listen listen, Optional<Tls> tls, Optional<Launch> launch, List<EnvVar> passEnv,
@@ -50,6 +52,15 @@ public record Config(
                   Proxying proxying) {
         this(listen, tls, launch, passEnv, staticDir, cgiDir, devConsole, limits, origins, headers, reverseLookup,
                 logLevel, proxying, Access.open(), Negotiation.none());
+    }
+
+    /** A configuration without {@code --metrics}. */
+    public Config(Listen listen, Optional<Tls> tls, Optional<Launch> launch, List<EnvVar> passEnv,
+                  Optional<Path> staticDir, Optional<Path> cgiDir, boolean devConsole, Limits limits,
+                  OriginPolicy origins, HeaderRules headers, boolean reverseLookup, LogLevel logLevel,
+                  Proxying proxying, Access access, Negotiation negotiation) {
+        this(listen, tls, launch, passEnv, staticDir, cgiDir, devConsole, limits, origins, headers, reverseLookup,
+                logLevel, proxying, access, negotiation, Monitoring.off());
     }
 
     public Config {
@@ -66,6 +77,7 @@ public record Config(
         Objects.requireNonNull(proxying, "proxying");
         Objects.requireNonNull(access, "access");
         Objects.requireNonNull(negotiation, "negotiation");
+        Objects.requireNonNull(monitoring, "monitoring");
     }
 
     /** True when connections are served over TLS ({@code --ssl}). */
