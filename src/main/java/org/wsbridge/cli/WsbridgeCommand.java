@@ -212,7 +212,7 @@ public final class WsbridgeCommand {
     List<String> headersHttp = new ArrayList<>();
 
     @Option(names = "--metrics", order = HTTP + 8, description = "Answer /metrics (Prometheus text: sessions, "
-            + "refusals, child exits, descriptors), /healthz (200 while running) and /readyz (503 while shutting "
+            + "messages, refusals, child exits, descriptors), /healthz (200 while running) and /readyz (503 while shutting "
             + "down or short of file descriptors) before CGI and static files. Default: off.")
     boolean metrics;
 

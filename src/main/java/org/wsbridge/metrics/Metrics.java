@@ -21,6 +21,11 @@ public interface Metrics {
         }
     }
 
+    /** Where sessions of this endpoint count their messages and bytes: the same object every time. */
+    default Traffic traffic(Endpoint endpoint) {
+        return Traffic.NONE;
+    }
+
     /** A session got its 101 and is open. */
     default void sessionOpened(Endpoint endpoint) {
     }

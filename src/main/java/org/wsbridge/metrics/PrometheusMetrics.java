@@ -31,6 +31,7 @@ public final class PrometheusMetrics implements Metrics {
     private final Map<Endpoint, GaugeDataPoint> open = new EnumMap<>(Endpoint.class);
     private final Map<Endpoint, CounterDataPoint> total = new EnumMap<>(Endpoint.class);
     private final Map<Endpoint, DistributionDataPoint> duration = new EnumMap<>(Endpoint.class);
+    private final Map<Endpoint, Traffic> traffic = new EnumMap<>(Endpoint.class);
     private final CounterDataPoint spawnFailures;
     private final DistributionDataPoint spawnSeconds;
     private final Counter refusals;
@@ -49,7 +50,16 @@ public final class PrometheusMetrics implements Metrics {
                 .labelNames("endpoint").classicOnly()
                 .classicUpperBounds(0.1, 1, 10, 60, 300, 1800, 3600, 14400, 86400).withoutExemplars()
                 .register(registry);
+        Counter messages = Counter.builder().name("wsbridge_messages_total")
+                .help("WebSocket data messages, by endpoint and direction (in: from clients, out: to clients)")
+                .labelNames("endpoint", "direction").withoutExemplars().register(registry);
+        Counter bytes = Counter.builder().name("wsbridge_message_bytes_total")
+                .help("Payload bytes of WebSocket data messages, by endpoint and direction")
+                .labelNames("endpoint", "direction").withoutExemplars().register(registry);
         for (Endpoint endpoint : Endpoint.values()) {
+            traffic.put(endpoint, new Counted(
+                    messages.labelValues(endpoint.label(), "in"), bytes.labelValues(endpoint.label(), "in"),
+                    messages.labelValues(endpoint.label(), "out"), bytes.labelValues(endpoint.label(), "out")));
             open.put(endpoint, openGauge.labelValues(endpoint.label()));
             total.put(endpoint, totalCounter.labelValues(endpoint.label()));
             duration.put(endpoint, durationHistogram.labelValues(endpoint.label()));
@@ -72,6 +82,29 @@ public final class PrometheusMetrics implements Metrics {
         GaugeWithCallback.builder().name("wsbridge_fds_limit")
                 .help("The open-files limit in force (RLIMIT_NOFILE)")
                 .callback(cb -> cb.call(fds.limit())).register(registry);
+    }
+
+    @Override
+    public Traffic traffic(Endpoint endpoint) {
+        return traffic.get(endpoint);
+    }
+
+    /** The four counters of one endpoint's traffic, held. */
+    private record Counted(CounterDataPoint messagesIn, CounterDataPoint bytesIn, CounterDataPoint messagesOut,
+                           CounterDataPoint bytesOut) implements Traffic {
+        @Override
+        public void received(boolean messageStart, int bytes) {
+            if (messageStart) {
+                messagesIn.inc();
+            }
+            bytesIn.inc(bytes);
+        }
+
+        @Override
+        public void sent(int bytes) {
+            messagesOut.inc();
+            bytesOut.inc(bytes);
+        }
     }
 
     @Override

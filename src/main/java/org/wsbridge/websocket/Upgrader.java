@@ -217,7 +217,8 @@ public final class Upgrader {
             return refuse(ctx, request, scope, HttpResponseStatus.BAD_REQUEST,
                     "400 Bad Request: the request cannot be passed to the program (" + e.getMessage() + ")", h -> { });
         }
-        Session session = new Session(channel, settings, sessionScope);
+        Session session = new Session(channel, settings, sessionScope,
+                context.metrics().traffic(Metrics.Endpoint.PROGRAM));
         ChildProcess child;
         long spawnStart = System.nanoTime();
         try {
@@ -274,7 +275,8 @@ public final class Upgrader {
                 context.forks().release();
                 return;
             }
-            RelayFrontend frontend = connecting.join(channel, encoding.get(), sessionScope);
+            RelayFrontend frontend = connecting.join(channel, encoding.get(), sessionScope,
+                    context.metrics().traffic(Metrics.Endpoint.RELAY));
             frontend.closed().addListener(closed -> context.forks().release());
             handshake(channel, request, encoding.get().subprotocol(), Optional.empty(), http, sessionScope,
                     frontend::abort, pipeline -> {

@@ -1,5 +1,6 @@
 package org.wsbridge.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,7 +34,7 @@ class MetricsIT {
         Path dir = Files.createDirectory(tmp.resolve("scripts"));
         script(dir, "ok.sh", "#!/bin/sh\necho hi\nexit 0\n", true);
         script(dir, "three.sh", "#!/bin/sh\necho bye\nexit 3\n", true);
-        script(dir, "hold.sh", "#!/bin/sh\necho ready\nwhile read -r l; do :; done\n", true);
+        script(dir, "hold.sh", "#!/bin/sh\necho ready\nwhile read -r l; do echo \"$l$l\"; done\n", true);
         script(dir, "noexec.sh", "#!/bin/sh\necho never\n", false);
         try (Wsbridge server = Wsbridge.start("--metrics", "--origin=allowed.example", "--dir=" + dir)) {
             Map<String, String> origin = Map.of("Origin", "http://allowed.example");
@@ -53,12 +54,19 @@ class MetricsIT {
             }
             try (WsClient hold = WsClient.connect(server.ws("/hold.sh"), origin)) {
                 hold.expectText("ready");
+                hold.send("abc").expectText("abcabc");
                 PrometheusText m = scrapeUntil(server.port(), t ->
                         t.value("wsbridge_session_duration_seconds_count", "endpoint", "program") == 2);
                 assertEquals(1, m.value("wsbridge_sessions_open", "endpoint", "program"));
                 assertEquals(0, m.value("wsbridge_sessions_open", "endpoint", "relay"));
                 assertEquals(3, m.value("wsbridge_sessions_total", "endpoint", "program"));
                 assertEquals(0, m.value("wsbridge_sessions_total", "endpoint", "relay"));
+                // Out: hi, bye, ready, abcabc (2 + 3 + 5 + 6 bytes); in: abc.
+                assertEquals(4, m.value("wsbridge_messages_total", "endpoint", "program", "direction", "out"));
+                assertEquals(16, m.value("wsbridge_message_bytes_total", "endpoint", "program", "direction", "out"));
+                assertEquals(1, m.value("wsbridge_messages_total", "endpoint", "program", "direction", "in"));
+                assertEquals(3, m.value("wsbridge_message_bytes_total", "endpoint", "program", "direction", "in"));
+                assertEquals(0, m.value("wsbridge_messages_total", "endpoint", "relay", "direction", "in"));
                 assertEquals(1, m.value("wsbridge_spawn_failures_total"));
                 assertEquals(3, m.value("wsbridge_spawn_duration_seconds_count"));
                 assertEquals(1, m.value("wsbridge_upgrade_refusals_total", "status", "500"));
@@ -82,6 +90,29 @@ class MetricsIT {
             RawHttpClient.Reply post = RawHttpClient.call(server.port(), "POST", "/metrics", "Content-Length: 0");
             assertEquals(405, post.status());
             assertEquals(404, RawHttpClient.call(server.port(), "GET", "/other").status(), "other paths go on");
+        }
+    }
+
+    @Test
+    void countsRelaySessionsAndTheirBytes() throws Exception {
+        try (TargetServer target = TargetServer.tcp(TargetServer::echo);
+             Wsbridge server = Wsbridge.start("--metrics", "--tcp=127.0.0.1:" + target.port())) {
+            try (WsClient ws = WsClient.connect(server.ws("/"))) {
+                byte[] hello = {0, 1, 2, (byte) 0xFF, 'h', 'i'};
+                ws.sendBinary(hello);
+                assertArrayEquals(hello, ws.nextBinary());
+                PrometheusText m = scrapeUntil(server.port(), t -> true);
+                assertEquals(1, m.value("wsbridge_sessions_open", "endpoint", "relay"));
+                assertEquals(1, m.value("wsbridge_sessions_total", "endpoint", "relay"));
+                assertEquals(1, m.value("wsbridge_messages_total", "endpoint", "relay", "direction", "in"));
+                assertEquals(6, m.value("wsbridge_message_bytes_total", "endpoint", "relay", "direction", "in"));
+                assertEquals(6, m.value("wsbridge_message_bytes_total", "endpoint", "relay", "direction", "out"));
+                assertEquals(0, m.value("wsbridge_sessions_total", "endpoint", "program"));
+                ws.sendClose(1000, "done");
+                assertEquals(1000, ws.nextClose().code());
+            }
+            scrapeUntil(server.port(), t -> t.value("wsbridge_sessions_open", "endpoint", "relay") == 0
+                    && t.value("wsbridge_session_duration_seconds_count", "endpoint", "relay") == 1);
         }
     }
 
