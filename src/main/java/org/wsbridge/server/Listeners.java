@@ -73,6 +73,7 @@ final class Listeners {
                         + "/metrics");
             }
         } catch (StartupFailure e) {
+            close();
             closeMetrics();
             throw e;
         }

@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
@@ -149,6 +152,17 @@ class MetricsIT {
                 release.write('\n'); // the program ends, and with it the shutdown
             }
             Poll.until(() -> !server.isAlive(), Duration.ofSeconds(10), () -> "wsbridge did not exit");
+        }
+    }
+
+    @Test
+    void aMetricsPortInUseStopsStartUpWithExitStatus3() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Wsbridge.Result result = Wsbridge.runToExit(List.of("--port=0", "--address=127.0.0.1", "--metrics",
+                    "--metricsport=" + taken.getLocalPort(), "cat"), Duration.ofSeconds(20));
+            assertEquals(3, result.exit(), result.stdout());
+            assertTrue(result.stdout().contains("Can't start server: listen tcp 127.0.0.1:" + taken.getLocalPort()
+                    + ": bind: address already in use"), result.stdout());
         }
     }
 
