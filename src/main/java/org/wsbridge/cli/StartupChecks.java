@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.wsbridge.config.Access;
 import org.wsbridge.config.Cidr;
 import org.wsbridge.config.Config;
@@ -21,6 +22,7 @@ import org.wsbridge.config.Limits;
 import org.wsbridge.config.Listen;
 import org.wsbridge.config.LogFormat;
 import org.wsbridge.config.LogLevel;
+import org.wsbridge.config.Monitoring;
 import org.wsbridge.config.Negotiation;
 import org.wsbridge.config.OriginPolicy;
 import org.wsbridge.config.Proxying;
@@ -75,7 +77,22 @@ final class StartupChecks {
         Proxying proxying = proxying();
         Negotiation negotiation = negotiation(headers);
         return new Config(listen, tls, launch, passEnv, staticDir, cgiDir, options.devConsole, limits, origins,
-                headers, options.reverseLookup, logLevel, logFormat, proxying, access(), negotiation);
+                headers, options.reverseLookup, logLevel, logFormat, proxying, access(), negotiation, monitoring(listen));
+    }
+
+    private Monitoring monitoring(Listen listen) throws UsageError {
+        if (options.metricsPort == null) {
+            return new Monitoring(options.metrics, OptionalInt.empty());
+        }
+        if (!options.metrics) {
+            throw UsageError.invalid("--metricsport needs --metrics");
+        }
+        int port = port("--metricsport", options.metricsPort, 1);
+        if (port == listen.port() || listen.redirPort().filter(p -> p == port).isPresent()) {
+            throw UsageError.invalid("--metricsport: " + port + " is already used by --port or --redirport; the"
+                    + " metrics need a port of their own");
+        }
+        return new Monitoring(true, OptionalInt.of(port));
     }
 
     private Access access() throws UsageError {

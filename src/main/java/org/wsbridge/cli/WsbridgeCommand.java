@@ -211,6 +211,16 @@ public final class WsbridgeCommand {
             + "header to plain HTTP responses, not to upgrades. Repeatable. Default: none.")
     List<String> headersHttp = new ArrayList<>();
 
+    @Option(names = "--metrics", order = HTTP + 8, description = "Answer /metrics (Prometheus text: sessions, "
+            + "messages, refusals, child exits, descriptors), /healthz (200 while running) and /readyz (503 while shutting "
+            + "down or short of file descriptors) before CGI and static files. Default: off.")
+    boolean metrics;
+
+    @Option(names = "--metricsport", order = HTTP + 9, paramLabel = "PORT", description = "With --metrics, answer "
+            + "those three paths on a plain HTTP listener of their own on PORT (on each --address), and no longer "
+            + "on the main port. Default: none.")
+    Integer metricsPort;
+
     // ---- Behind a reverse proxy
     @Option(names = "--basepath", order = PROXY + 1, paramLabel = "PATH", description = "Serve under this URL "
             + "prefix (e.g. /ws behind a proxy forwarding /ws/): it is stripped before routing and becomes the "

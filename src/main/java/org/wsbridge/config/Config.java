@@ -26,6 +26,7 @@ import java.util.Optional;
  * @param proxying      base path and trusted reverse proxies
  * @param access        who may connect ({@code --auth-token}, {@code --auth-basic})
  * @param negotiation   subprotocol and compression negotiated at the upgrade
+ * @param monitoring    {@code --metrics}, {@code --metricsport}
  */
 public record Config(
         Listen listen,
@@ -43,16 +44,8 @@ public record Config(
         LogFormat logFormat,
         Proxying proxying,
         Access access,
-        Negotiation negotiation) {
-
-    /** A configuration where anyone may connect and nothing beyond RFC 6455 is negotiated. */
-    public Config(Listen listen, Optional<Tls> tls, Optional<Launch> launch, List<EnvVar> passEnv,
-                  Optional<Path> staticDir, Optional<Path> cgiDir, boolean devConsole, Limits limits,
-                  OriginPolicy origins, HeaderRules headers, boolean reverseLookup, LogLevel logLevel,
-                  Proxying proxying) {
-        this(listen, tls, launch, passEnv, staticDir, cgiDir, devConsole, limits, origins, headers, reverseLookup,
-                logLevel, LogFormat.TEXT, proxying, Access.open(), Negotiation.none());
-    }
+        Negotiation negotiation,
+        Monitoring monitoring) {
 
     public Config {
         Objects.requireNonNull(listen, "listen");
@@ -69,6 +62,7 @@ public record Config(
         Objects.requireNonNull(proxying, "proxying");
         Objects.requireNonNull(access, "access");
         Objects.requireNonNull(negotiation, "negotiation");
+        Objects.requireNonNull(monitoring, "monitoring");
     }
 
     /** True when connections are served over TLS ({@code --ssl}). */

@@ -36,6 +36,11 @@ public final class FdBudget {
         return limit;
     }
 
+    /** The descriptors open right now (counts {@code /proc/self/fd}: for a scrape, not for every upgrade). */
+    public int inUse() {
+        return openCount.getAsInt();
+    }
+
     /** About how many sessions the limit leaves room for, for the start-up log line. */
     public int capacity() {
         return Math.max(0, (limit - baseline - 16) / PER_SESSION);

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import org.wsbridge.config.Limits;
 import org.wsbridge.config.LogLevel;
 import org.wsbridge.log.LogScope;
+import org.wsbridge.metrics.Traffic;
 
 /**
  * One WebSocket connection relayed to its own connection to the target; this is the client side, and it owns
@@ -54,6 +55,7 @@ public final class RelayFrontend extends ChannelInboundHandlerAdapter {
     private final Base64Input base64 = new Base64Input();
     private final long startNanos = System.nanoTime();
     private final Promise<Void> closed;
+    private final Traffic traffic;
 
     private boolean upgraded;
     private boolean clientGone;
@@ -67,7 +69,8 @@ public final class RelayFrontend extends ChannelInboundHandlerAdapter {
     private long lastPongNanos;
 
     RelayFrontend(Channel client, Channel target, RelayBackend backend, RelayEncoding encoding, Limits limits,
-                  LogScope scope) {
+                  LogScope scope, Traffic traffic) {
+        this.traffic = traffic;
         this.client = client;
         this.target = target;
         this.backend = backend;
@@ -165,6 +168,7 @@ public final class RelayFrontend extends ChannelInboundHandlerAdapter {
                         : "binary messages are not supported (base64 relay)", "wrong message type");
                 return;
             }
+            traffic.received(!(frame instanceof ContinuationWebSocketFrame), frame.content().readableBytes());
             messageBytes += frame.content().readableBytes();
             if (limits.maxFrameSize() > 0 && messageBytes > limits.maxFrameSize()) {
                 scope.access("websocket", "Message over --maxframesize " + limits.maxFrameSize() + " bytes");
@@ -214,6 +218,7 @@ public final class RelayFrontend extends ChannelInboundHandlerAdapter {
             chunk.release();
             return;
         }
+        traffic.sent(chunk.readableBytes()); // the target's bytes, before base64
         client.write(encoding.frame(chunk), client.voidPromise());
     }
 

@@ -13,6 +13,7 @@ import java.net.SocketAddress;
 import org.wsbridge.config.Limits;
 import org.wsbridge.config.RelayTarget;
 import org.wsbridge.log.LogScope;
+import org.wsbridge.metrics.Traffic;
 
 /**
  * What an upgrade connects to with {@code --tcp} or {@code --unixtarget}: a connection of its own to the
@@ -89,9 +90,12 @@ public final class TcpRelay {
             return future;
         }
 
-        /** The client side of the relay, to be started by {@link RelayFrontend#upgraded()} after the 101. */
-        public RelayFrontend join(Channel client, RelayEncoding encoding, LogScope scope) {
-            return new RelayFrontend(client, future.channel(), backend, encoding, limits, scope);
+        /**
+         * The client side of the relay, to be started by {@link RelayFrontend#upgraded()} after the 101; its
+         * messages count into {@code traffic}.
+         */
+        public RelayFrontend join(Channel client, RelayEncoding encoding, LogScope scope, Traffic traffic) {
+            return new RelayFrontend(client, future.channel(), backend, encoding, limits, scope, traffic);
         }
     }
 }

@@ -36,6 +36,7 @@ final class Listeners {
     private final EventLoopGroup workers;
     private final LogScope log;
     private final List<Channel> bound = new ArrayList<>();
+    private final List<Channel> metricsBound = new ArrayList<>();
     /** The unix socket file this server created; only that one is removed again. */
     private Path ownSocketFile;
 
@@ -52,8 +53,38 @@ final class Listeners {
             bindAll(initializer, bannerLabel);
         } catch (StartupFailure e) {
             close();
+            closeMetrics();
             throw e;
         }
+    }
+
+    /**
+     * {@code --metricsport}: plain HTTP on each address. Kept open by {@link #close()} so that {@code /readyz} can
+     * answer 503 during the graceful shutdown; {@link #closeMetrics()} closes it at the end.
+     */
+    void bindMetrics(ChannelInitializer<Channel> initializer, int port) throws StartupFailure {
+        ServerBootstrap tcp = bootstrap(EpollServerSocketChannel.class, initializer);
+        try {
+            for (InetSocketAddress address : addresses(port)) {
+                Channel ch = bindTcp(tcp, address);
+                bound.remove(ch);
+                metricsBound.add(ch);
+                log.info("server", "Serving metrics             : http://" + bannerHost(address) + ":" + port
+                        + "/metrics");
+            }
+        } catch (StartupFailure e) {
+            close();
+            closeMetrics();
+            throw e;
+        }
+    }
+
+    /** Closes the {@code --metricsport} listeners. */
+    void closeMetrics() {
+        for (Channel ch : metricsBound) {
+            ch.close().awaitUninterruptibly(1, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        metricsBound.clear();
     }
 
     private void bindAll(ChannelInitializer<Channel> initializer, String bannerLabel) throws StartupFailure {

@@ -23,11 +23,14 @@ import org.wsbridge.http.CgiHandler;
 import org.wsbridge.http.DevConsoleHandler;
 import org.wsbridge.request.HttpResponses;
 import org.wsbridge.http.HttpRoute;
+import org.wsbridge.http.MetricsHandler;
 import org.wsbridge.http.Routes;
 import org.wsbridge.http.access.AccessPolicy;
 import org.wsbridge.http.StaticFileHandler;
 import org.wsbridge.log.Log;
 import org.wsbridge.log.LogScope;
+import org.wsbridge.metrics.Metrics;
+import org.wsbridge.metrics.PrometheusMetrics;
 import org.wsbridge.process.FdBudget;
 import org.wsbridge.process.ForkLimiter;
 import org.wsbridge.process.NativeStartup;
@@ -59,6 +62,7 @@ public final class Server {
     private final ForkLimiter forks;
     private final ReverseLookup names;
     private Optional<CgiHandler> cgi = Optional.empty();
+    private volatile boolean shuttingDown;
 
     public Server(Config config, String version) {
         this.config = config;
@@ -93,10 +97,18 @@ public final class Server {
         FdBudget fds = new FdBudget(fdLimit, startup::openFdCount, forks);
         scope.info("server", "fd limit " + fdLimit + ": room for about " + grouped(fds.capacity()) + " sessions");
         Reaper reaper = Reaper.start(scope);
+        Optional<MetricsHandler> monitoring = Optional.empty();
         try {
+            Metrics metrics = Metrics.NONE;
+            if (config.monitoring().enabled()) {
+                PrometheusMetrics prometheus = new PrometheusMetrics(fds);
+                metrics = prometheus;
+                monitoring = Optional.of(new MetricsHandler(prometheus, () -> !shuttingDown && fds.roomForSession(),
+                        HttpResponses.forPlainHttp(config.headers(), Clock.systemUTC())));
+            }
             UpgradeContext context = new UpgradeContext(forks, fds, reaper, sessions, new OriginCheck(config.origins()),
-                    "wsbridge/" + version, names);
-            routes = routes(context);
+                    "wsbridge/" + version, names, metrics);
+            routes = routes(context, monitoring.filter(m -> config.monitoring().port().isEmpty()));
             access = AccessPolicy.of(config, context, scope);
         } catch (IOException e) {
             scope.fatal("server", e.getMessage());
@@ -110,8 +122,13 @@ public final class Server {
             SignalHandlers.install(stopRequested::countDown);
             String label = banner();
             listeners.bind(new ServerInitializer(tls, routes, access, scope), label);
+            if (config.monitoring().port().isPresent()) {
+                listeners.bindMetrics(new ServerInitializer(Optional.empty(), metricsRoutes(monitoring.get()),
+                        Optional.empty(), scope), config.monitoring().port().getAsInt());
+            }
             stopRequested.await();
             shutdown(listeners);
+            listeners.closeMetrics();
             return 0;
         } catch (StartupFailure e) {
             scope.fatal("server", e.getMessage());
@@ -128,11 +145,20 @@ public final class Server {
         }
     }
 
-    private Routes routes(UpgradeContext context) throws IOException {
+    /** {@code --metricsport}: its own listener answers the metrics paths and nothing else. */
+    private Routes metricsRoutes(MetricsHandler metrics) {
+        HttpResponses plain = HttpResponses.forPlainHttp(config.headers(), Clock.systemUTC());
+        return new Routes(scope, Optional.empty(), uri -> null, List.of(metrics), plain,
+                HttpResponses.bare(Clock.systemUTC()), false, "");
+    }
+
+    /** @param metrics {@code --metrics} on the main port: answered first, before the dev console, CGI and files */
+    private Routes routes(UpgradeContext context, Optional<MetricsHandler> metrics) throws IOException {
         Optional<Upgrader> upgrader = config.launch().map(l -> new Upgrader(config, context));
         ScriptResolver scripts = config.launch().isPresent() ? ScriptResolver.of(config.launch().get()) : uri -> null;
         HttpResponses plain = HttpResponses.forPlainHttp(config.headers(), Clock.systemUTC());
         List<HttpRoute> stages = new ArrayList<>();
+        metrics.ifPresent(stages::add);
         if (config.devConsole()) {
             stages.add(new DevConsoleHandler(plain, Instant.now(), config.secure(), config.proxying().basePath()));
         }
@@ -190,6 +216,7 @@ public final class Server {
     }
 
     private void shutdown(Listeners listeners) {
+        shuttingDown = true; // /readyz: 503 from now on
         scope.info("server", "Shutting down: closing " + sessions.size() + " session(s)");
         listeners.close();
         cgi.ifPresent(CgiHandler::shutdown);

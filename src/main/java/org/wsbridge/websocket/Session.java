@@ -23,6 +23,7 @@ import org.wsbridge.process.ChildProcess;
 import org.wsbridge.process.ExitStatus;
 import org.wsbridge.config.LogLevel;
 import org.wsbridge.log.LogScope;
+import org.wsbridge.metrics.Traffic;
 import org.wsbridge.process.LineFramer;
 
 /**
@@ -73,6 +74,7 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
     };
     private final long startNanos = System.nanoTime();
 
+    private final Traffic traffic;
     private ChildProcess child;
     private State state = State.STARTING;
     /** Output streams not at end of file yet: stdout, and stderr with --passstderr. */
@@ -86,6 +88,12 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
     private long lastPongNanos;
 
     public Session(Channel channel, SessionSettings settings, LogScope scope) {
+        this(channel, settings, scope, Traffic.NONE);
+    }
+
+    /** @param traffic where {@code --metrics} counts this session's messages */
+    public Session(Channel channel, SessionSettings settings, LogScope scope, Traffic traffic) {
+        this.traffic = traffic;
         this.channel = channel;
         this.settings = settings;
         this.scope = scope;
@@ -179,7 +187,9 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
                             + " message: this server relays " + (settings.binary() ? "binary" : "text"));
                 }
             }
-            messageBytes += frame.content().readableBytes();
+            int bytes = frame.content().readableBytes();
+            traffic.received(!(frame instanceof ContinuationWebSocketFrame), bytes);
+            messageBytes += bytes;
             if (settings.maxFrameSize() > 0 && messageBytes > settings.maxFrameSize()) {
                 scope.access("websocket", "Message over --maxframesize " + settings.maxFrameSize() + " bytes");
                 closeWith(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "message too big");
@@ -231,6 +241,7 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
             return;
         }
         if (settings.binary()) {
+            traffic.sent(chunk.readableBytes());
             frames.add(OutboundFrames.OPCODE_BINARY, chunk);
         } else {
             stdoutLines.feed(chunk, stdoutToClient);
@@ -251,6 +262,7 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
     /** One line to the client: copied straight into the outgoing buffer when it is already valid UTF-8. */
     private void sendLine(String stream, ByteBuf buf, int index, int length) {
         if (!settings.passStderr() && Utf8.isValid(buf, index, length)) {
+            traffic.sent(length);
             frames.add(OutboundFrames.OPCODE_TEXT, buf, index, length);
             return;
         }
@@ -258,6 +270,7 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
         if (settings.passStderr()) {
             text = Json.streamLine(stream, text);
         }
+        traffic.sent(text.readableBytes());
         frames.add(OutboundFrames.OPCODE_TEXT, text);
     }
 

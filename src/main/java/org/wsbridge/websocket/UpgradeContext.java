@@ -1,6 +1,7 @@
 package org.wsbridge.websocket;
 
 import io.netty.channel.group.ChannelGroup;
+import org.wsbridge.metrics.Metrics;
 import org.wsbridge.process.FdBudget;
 import org.wsbridge.process.ForkLimiter;
 import org.wsbridge.process.Reaper;
@@ -15,7 +16,14 @@ import org.wsbridge.process.Reaper;
  * @param origins        which Origin headers may upgrade
  * @param serverSoftware SERVER_SOFTWARE, {@code wsbridge/<version>}
  * @param names          REMOTE_HOST ({@code --reverselookup})
+ * @param metrics        what {@code --metrics} counts; {@link Metrics#NONE} without it
  */
 public record UpgradeContext(ForkLimiter forks, FdBudget fds, Reaper reaper, ChannelGroup sessions,
-                             OriginCheck origins, String serverSoftware, ReverseLookup names) {
+                             OriginCheck origins, String serverSoftware, ReverseLookup names, Metrics metrics) {
+
+    /** A context that counts nothing. */
+    public UpgradeContext(ForkLimiter forks, FdBudget fds, Reaper reaper, ChannelGroup sessions, OriginCheck origins,
+                          String serverSoftware, ReverseLookup names) {
+        this(forks, fds, reaper, sessions, origins, serverSoftware, names, Metrics.NONE);
+    }
 }

@@ -32,9 +32,11 @@ import org.wsbridge.config.Launch;
 import org.wsbridge.config.LogLevel;
 import org.wsbridge.config.Negotiation;
 import org.wsbridge.log.LogScope;
+import org.wsbridge.metrics.Metrics;
 import org.wsbridge.process.CgiEnvironment;
 import org.wsbridge.process.CgiRequest;
 import org.wsbridge.process.ChildProcess;
+import org.wsbridge.process.ExitStatus;
 import org.wsbridge.process.SpawnException;
 import org.wsbridge.process.SpawnRequest;
 import org.wsbridge.process.posix.Errno;
@@ -215,12 +217,16 @@ public final class Upgrader {
             return refuse(ctx, request, scope, HttpResponseStatus.BAD_REQUEST,
                     "400 Bad Request: the request cannot be passed to the program (" + e.getMessage() + ")", h -> { });
         }
-        Session session = new Session(channel, settings, sessionScope);
+        Session session = new Session(channel, settings, sessionScope,
+                context.metrics().traffic(Metrics.Endpoint.PROGRAM));
         ChildProcess child;
+        long spawnStart = System.nanoTime();
         try {
             child = ChildProcess.start((IoEventLoop) channel.eventLoop(), context.reaper(), spawn, session,
                     channel.alloc(), sessionScope);
+            context.metrics().spawned(System.nanoTime() - spawnStart);
         } catch (SpawnException e) {
+            context.metrics().spawnFailed();
             sessionScope.error("process", "Could not launch process " + target.displayCommand() + " ("
                     + e.getMessage() + ")");
             boolean outOfDescriptors = e.errno() == Errno.EMFILE || e.errno() == Errno.ENFILE;
@@ -231,6 +237,11 @@ public final class Upgrader {
             return false;
         }
         session.attach(child);
+        child.exit().addListener(f -> {
+            if (f.isSuccess()) {
+                context.metrics().childExited((ExitStatus) f.getNow());
+            }
+        });
         child.gone().addListener(f -> context.forks().release());
         handshake(channel, request, session, http);
         return true;
@@ -264,11 +275,13 @@ public final class Upgrader {
                 context.forks().release();
                 return;
             }
-            RelayFrontend frontend = connecting.join(channel, encoding.get(), sessionScope);
+            RelayFrontend frontend = connecting.join(channel, encoding.get(), sessionScope,
+                    context.metrics().traffic(Metrics.Endpoint.RELAY));
             frontend.closed().addListener(closed -> context.forks().release());
             handshake(channel, request, encoding.get().subprotocol(), Optional.empty(), http, sessionScope,
                     frontend::abort, pipeline -> {
                         context.sessions().add(channel);
+                        counted(channel, Metrics.Endpoint.RELAY);
                         frontend.upgraded();
                     });
         });
@@ -284,8 +297,17 @@ public final class Upgrader {
             pipeline.addLast("utf8", new TextValidator());
             pipeline.addLast("session", session);
             context.sessions().add(channel);
+            counted(channel, Metrics.Endpoint.PROGRAM);
             session.upgraded();
         });
+    }
+
+    /** Counts the session open from its 101 until its connection closes. */
+    private void counted(Channel channel, Metrics.Endpoint endpoint) {
+        Metrics metrics = context.metrics();
+        long opened = System.nanoTime();
+        metrics.sessionOpened(endpoint);
+        channel.closeFuture().addListener(f -> metrics.sessionClosed(endpoint, System.nanoTime() - opened));
     }
 
     /**
@@ -364,6 +386,7 @@ public final class Upgrader {
     /** Upgrade-path refusals carry no custom header (as websocketd); the body is one line of plain text. */
     private void reject(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status, String body,
                         Consumer<HttpHeaders> headers) {
+        context.metrics().upgradeRefused(status.code());
         FullHttpResponse response = HttpResponses.textResponse(request, status, body);
         headers.accept(response.headers());
         responses.send(ctx, request, response);

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,7 @@ import org.wsbridge.config.Limits;
 import org.wsbridge.config.Listen;
 import org.wsbridge.config.LogFormat;
 import org.wsbridge.config.LogLevel;
+import org.wsbridge.config.Monitoring;
 import org.wsbridge.config.Negotiation;
 import org.wsbridge.config.OriginPolicy;
 import org.wsbridge.config.Tls;
@@ -126,6 +128,11 @@ class StartupChecksTest {
                 row(List.of("--redirport=-1", "prog"), 1, "--redirport: -1 is not a port; use 1 to 65535", false),
                 row(List.of("--port=8080", "--redirport=8080", "prog"), 1,
                         "--redirport: 8080 is the --port too; the redirect needs a port of its own", false),
+                row(List.of("--metricsport=9100", "prog"), 1, "--metricsport needs --metrics", false),
+                row(List.of("--metrics", "--metricsport=0", "prog"), 1,
+                        "--metricsport: 0 is not a port; use 1 to 65535", false),
+                row(List.of("--metrics", "--port=8080", "--metricsport=8080", "prog"), 1, "--metricsport: 8080 is"
+                        + " already used by --port or --redirport; the metrics need a port of their own", false),
                 row(List.of("--unixsocket=/" + "x".repeat(107), "prog"), 1, "--unixsocket: the path is 108 bytes"
                         + " long; a Unix socket path can have at most 107 (use a shorter or a relative path)", false),
                 row(List.of("--maxframesize=-1", "prog"), 1,
@@ -240,6 +247,14 @@ class StartupChecksTest {
     void redirectPortZeroIsNone() {
         assertEquals(Optional.empty(), cli.run("--redirport=0", "prog").config().listen().redirPort());
         assertEquals(Optional.of(81), cli.run("--redirport=81", "prog").config().listen().redirPort());
+    }
+
+    @Test
+    void metricsOnTheMainPortOrTheirOwn() {
+        assertFalse(cli.run("prog").config().monitoring().enabled());
+        assertEquals(new Monitoring(true, OptionalInt.empty()), cli.run("--metrics", "prog").config().monitoring());
+        assertEquals(new Monitoring(true, OptionalInt.of(9100)),
+                cli.run("--metrics", "--metricsport=9100", "prog").config().monitoring());
     }
 
     @ParameterizedTest
