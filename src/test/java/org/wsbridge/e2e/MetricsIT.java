@@ -123,9 +123,10 @@ class MetricsIT {
     void readyzIs503WhileShuttingDownOnTheMetricsPort() throws Exception {
         Path fifo = tmp.resolve("release");
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
-        // Ignores INT and TERM; once its stdin closes (the shutdown) it waits for the test to open the FIFO.
+        // Ignores INT and TERM; once its stdin closes (the shutdown) it waits for the test to open the FIFO, for
+        // 60 s at most (KILL: TERM is ignored), so that a test that dies half-way cannot leave it behind.
         Path linger = script(tmp, "linger.sh", "#!/bin/sh\ntrap '' INT TERM\necho ready\n"
-                + "while read -r l; do :; done\ncat \"$QUERY_STRING\" >/dev/null\n", true);
+                + "while read -r l; do :; done\nexec timeout -s KILL 60 cat \"$QUERY_STRING\" >/dev/null\n", true);
         int metricsPort = Wsbridge.freePort();
         try (Wsbridge server = Wsbridge.start("--metrics", "--metricsport=" + metricsPort, "--closems=60000",
                 linger.toString());
@@ -143,8 +144,8 @@ class MetricsIT {
                 Poll.until(() -> status(metricsPort, "/readyz") == 503, Duration.ofSeconds(10),
                         () -> "/readyz did not turn 503 during the shutdown");
                 assertEquals(200, status(metricsPort, "/healthz"), "alive while shutting down");
-            } catch (AssertionError e) {
-                // The program ignores TERM and would wait for the FIFO forever: end it before failing.
+            } catch (Throwable e) {
+                // The program ignores TERM and would wait for the FIFO: end it before failing.
                 server.descendants().forEach(p -> ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroyForcibly));
                 throw e;
             }
