@@ -25,6 +25,7 @@ import org.wsbridge.config.Limits;
 import org.wsbridge.config.LogLevel;
 import org.wsbridge.log.LogScope;
 import org.wsbridge.metrics.Traffic;
+import org.wsbridge.request.PingWatch;
 
 /**
  * One WebSocket connection relayed to its own connection to the target; this is the client side, and it owns
@@ -65,8 +66,7 @@ public final class RelayFrontend extends ChannelInboundHandlerAdapter {
     private String ending;
     private boolean textMessage;
     private long messageBytes;
-    private ScheduledFuture<?> pinger;
-    private long lastPongNanos;
+    private PingWatch pings = PingWatch.NONE;
 
     RelayFrontend(Channel client, Channel target, RelayBackend backend, RelayEncoding encoding, Limits limits,
                   LogScope scope, Traffic traffic) {
@@ -115,11 +115,7 @@ public final class RelayFrontend extends ChannelInboundHandlerAdapter {
             target.config().setAutoRead(client.isWritable());
         }
         client.config().setAutoRead(true);
-        if (limits.pingMs() > 0) {
-            lastPongNanos = System.nanoTime();
-            pinger = client.eventLoop().scheduleAtFixedRate(this::ping, limits.pingMs(), limits.pingMs(),
-                    TimeUnit.MILLISECONDS);
-        }
+        pings = PingWatch.start(client, limits.pingMs(), this::pingTimeout);
     }
 
     /** The handshake failed after the target was connected: drop the target quietly. */
@@ -144,7 +140,7 @@ public final class RelayFrontend extends ChannelInboundHandlerAdapter {
         } else if (msg instanceof PingWebSocketFrame ping) {
             ctx.writeAndFlush(new PongWebSocketFrame(ping.content()));
         } else if (msg instanceof PongWebSocketFrame pong) {
-            lastPongNanos = System.nanoTime();
+            pings.pong();
             pong.release();
         } else if (msg instanceof CloseWebSocketFrame close) {
             clientClosed(close);
@@ -304,14 +300,9 @@ public final class RelayFrontend extends ChannelInboundHandlerAdapter {
         clientGone(why);
     }
 
-    private void ping() {
-        long sinceLastPong = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastPongNanos);
-        if (sinceLastPong >= 2 * limits.pingMs()) {
-            scope.access("websocket", "No pong for " + sinceLastPong + " ms: dropping the client");
-            closeWith(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code(), "ping timeout", "ping timeout");
-            return;
-        }
-        client.writeAndFlush(new PingWebSocketFrame());
+    private void pingTimeout(long sinceLastPong) {
+        scope.access("websocket", "No pong for " + sinceLastPong + " ms: dropping the client");
+        closeWith(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code(), "ping timeout", "ping timeout");
     }
 
     @Override
@@ -333,9 +324,7 @@ public final class RelayFrontend extends ChannelInboundHandlerAdapter {
         }
         clientGone = true;
         end(why);
-        if (pinger != null) {
-            pinger.cancel(false);
-        }
+        pings.stop();
         if (targetGone) {
             return;
         }

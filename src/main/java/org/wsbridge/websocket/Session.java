@@ -25,6 +25,7 @@ import org.wsbridge.config.LogLevel;
 import org.wsbridge.log.LogScope;
 import org.wsbridge.metrics.Traffic;
 import org.wsbridge.process.LineFramer;
+import org.wsbridge.request.PingWatch;
 
 /**
  * One WebSocket connection joined to one child process. Everything runs on the connection's event loop, which
@@ -80,12 +81,11 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
     /** Output streams not at end of file yet: stdout, and stderr with --passstderr. */
     private int openOutputs;
     private ExitStatus exitStatus;
-    private ScheduledFuture<?> pinger;
+    private PingWatch pings = PingWatch.NONE;
     private ScheduledFuture<?> closeTimer;
 
     private long messageBytes;
     private boolean forwardingMessage;
-    private long lastPongNanos;
 
     public Session(Channel channel, SessionSettings settings, LogScope scope) {
         this(channel, settings, scope, Traffic.NONE);
@@ -137,11 +137,7 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
         }
         // What the program printed before the 101 is read now, in a task after this one: it follows the 101.
         resumeOutput();
-        if (settings.pingMs() > 0) {
-            lastPongNanos = System.nanoTime(); // the 2 x pingms allowance starts with the session
-            pinger = channel.eventLoop().scheduleAtFixedRate(this::ping, settings.pingMs(), settings.pingMs(),
-                    TimeUnit.MILLISECONDS);
-        }
+        pings = PingWatch.start(channel, settings.pingMs(), this::pingTimeout);
     }
 
     /** The handshake failed after the child was spawned: end the child quietly. */
@@ -168,7 +164,7 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
         } else if (msg instanceof PingWebSocketFrame ping) {
             ctx.writeAndFlush(new PongWebSocketFrame(ping.content()));
         } else if (msg instanceof PongWebSocketFrame pong) {
-            lastPongNanos = System.nanoTime();
+            pings.pong();
             pong.release();
         } else if (msg instanceof CloseWebSocketFrame close) {
             clientClosed(close);
@@ -400,14 +396,9 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
         finish(reason);
     }
 
-    private void ping() {
-        long sinceLastPong = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastPongNanos);
-        if (sinceLastPong >= 2 * settings.pingMs()) {
-            scope.access("websocket", "No pong for " + sinceLastPong + " ms: dropping the client");
-            closeWith(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code(), "ping timeout");
-            return;
-        }
-        channel.writeAndFlush(new PingWebSocketFrame());
+    private void pingTimeout(long sinceLastPong) {
+        scope.access("websocket", "No pong for " + sinceLastPong + " ms: dropping the client");
+        closeWith(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code(), "ping timeout");
     }
 
     @Override
@@ -451,9 +442,7 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
         if (scope.enabled(LogLevel.DEBUG)) {
             scope.debug("websocket", "Session over: " + reason);
         }
-        if (pinger != null) {
-            pinger.cancel(false);
-        }
+        pings.stop();
         stdin.discard();
         stdoutLines.discard();
         frames.discard();
