@@ -61,7 +61,7 @@ final class StartupChecks {
         if (options.binary && options.passStderr) {
             throw UsageError.invalid("please only specify one of --binary and --passstderr");
         }
-        Optional<Launch> launch = launch();
+        Optional<Launch> launch = withCgiHeaders(launch());
         List<EnvVar> passEnv = invocation.passEnv(options.passEnv);
         Optional<Path> cgiDir = servedDirectory("--cgidir", options.cgiDir, "CGI");
         Optional<Path> staticDir = servedDirectory("--staticdir", options.staticDir, "static");
@@ -265,6 +265,22 @@ final class StartupChecks {
             return Optional.of(new Launch(List.of(), Optional.of(scriptDir), options.binary, options.passStderr));
         }
         return Optional.empty();
+    }
+
+    /** {@code --cgiheaders} belongs to a program: COMMAND or {@code --dir}. */
+    private Optional<Launch> withCgiHeaders(Optional<Launch> launch) throws UsageError {
+        if (!options.cgiHeaders) {
+            return launch;
+        }
+        if (launch.isEmpty()) {
+            throw UsageError.invalid("--cgiheaders is for WebSocket programs (COMMAND or --dir); --cgidir scripts"
+                    + " always print CGI headers: remove it");
+        }
+        if (launch.get().relay().isPresent()) {
+            throw UsageError.invalid("--cgiheaders is for programs and has no effect with "
+                    + (given(options.tcp).isPresent() ? "--tcp" : "--unixtarget") + ": remove it");
+        }
+        return Optional.of(launch.get().withCgiHeaders(true));
     }
 
     /**

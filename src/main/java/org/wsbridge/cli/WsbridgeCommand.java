@@ -126,6 +126,13 @@ public final class WsbridgeCommand {
             + "domain socket at PATH. Default: none.")
     String unixTarget;
 
+    @Option(names = "--cgiheaders", order = RUN + 9, description = "The program first prints a CGI header block "
+            + "(Content-Type:, Status:, Location:, Set-Cookie:..., then an empty line), read before the handshake "
+            + "is answered: a Status other than 2xx or a Location refuses the upgrade with that response, other "
+            + "headers go on the 101, and the lines after the block are messages. No valid block within 10 s and "
+            + "64 KiB: 502 (504 on time-out). Default: off (every line is a message).")
+    boolean cgiHeaders;
+
     // ---- WebSocket connections
     @Option(names = "--origin", order = WEBSOCKET + 1, paramLabel = "LIST", description = "Accept an upgrade only "
             + "when its Origin header matches an entry of this comma-separated list of [scheme://]host[:port]. "

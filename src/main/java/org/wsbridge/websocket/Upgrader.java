@@ -57,7 +57,8 @@ import org.wsbridge.request.ScriptTarget;
  * or with {@code --tcp}/{@code --unixtarget} the relay's subprotocol (400) and the connection to the target (502).
  * The child is started <em>before</em> the 101 goes out, so a program that cannot start is an HTTP error rather
  * than an open-then-dropped WebSocket (SPEC §2).
- * With {@code --reverselookup} the spawn waits (off the event loop, the connection held) for REMOTE_HOST.
+ * With {@code --reverselookup} the spawn waits (off the event loop, the connection held) for REMOTE_HOST; with
+ * {@code --cgiheaders} the 101 waits for the program's CGI header block, which may refuse it ({@link CgiHeaderGate}).
  */
 public final class Upgrader {
     private final Config config;
@@ -74,6 +75,8 @@ public final class Upgrader {
     // What the upgrade negotiates (--subprotocol, --compress); deflate is null without --compress.
     private final Subprotocols subprotocols;
     private final PermessageDeflate deflate;
+    /** {@code --cgiheaders}: each program's header block is read before its 101 ({@link CgiHeaderGate}). */
+    private final boolean cgiHeaders;
 
     public Upgrader(Config config, UpgradeContext context) {
         this.config = config;
@@ -98,6 +101,7 @@ public final class Upgrader {
         Negotiation negotiation = config.negotiation();
         this.subprotocols = new Subprotocols(negotiation.subprotocols(), negotiation.subprotocolOptional());
         this.deflate = PermessageDeflate.of(negotiation.compression(), settings.maxFrameSize());
+        this.cgiHeaders = config.launch().map(Launch::cgiHeaders).orElse(false);
     }
 
     /**
@@ -219,11 +223,12 @@ public final class Upgrader {
         }
         Session session = new Session(channel, settings, sessionScope,
                 context.metrics().traffic(Metrics.Endpoint.PROGRAM));
+        CgiHeaderGate gate = cgiHeaders ? new CgiHeaderGate(session, channel) : null;
         ChildProcess child;
         long spawnStart = System.nanoTime();
         try {
-            child = ChildProcess.start((IoEventLoop) channel.eventLoop(), context.reaper(), spawn, session,
-                    channel.alloc(), sessionScope);
+            child = ChildProcess.start((IoEventLoop) channel.eventLoop(), context.reaper(), spawn,
+                    gate != null ? gate : session, channel.alloc(), sessionScope);
             context.metrics().spawned(System.nanoTime() - spawnStart);
         } catch (SpawnException e) {
             context.metrics().spawnFailed();
@@ -243,8 +248,38 @@ public final class Upgrader {
             }
         });
         child.gone().addListener(f -> context.forks().release());
-        handshake(channel, request, session, http);
+        if (gate != null) {
+            awaitHead(ctx, request, session, gate, child, http);
+        } else {
+            handshake(channel, request, session, http, null, EmptyHttpHeaders.INSTANCE);
+        }
         return true;
+    }
+
+    /** {@code --cgiheaders}: the 101 waits for the program's CGI header block, which may refuse it instead. */
+    private void awaitHead(ChannelHandlerContext ctx, HttpRequest request, Session session, CgiHeaderGate gate,
+                           ChildProcess child, HttpSide http) {
+        Runnable done = http.hold();
+        gate.start(child, new CgiHeaderGate.Outcome() {
+            @Override
+            public void upgrade(HttpHeaders headers) {
+                done.run();
+                handshake(ctx.channel(), request, session, http, gate, headers);
+            }
+
+            @Override
+            public void refuse(FullHttpResponse response) {
+                done.run();
+                context.metrics().upgradeRefused(response.status().code());
+                responses.send(ctx, request, response);
+            }
+
+            @Override
+            public void fail(HttpResponseStatus status, String body) {
+                done.run();
+                reject(ctx, request, status, body, h -> { });
+            }
+        });
     }
 
     /**
@@ -278,8 +313,8 @@ public final class Upgrader {
             RelayFrontend frontend = connecting.join(channel, encoding.get(), sessionScope,
                     context.metrics().traffic(Metrics.Endpoint.RELAY));
             frontend.closed().addListener(closed -> context.forks().release());
-            handshake(channel, request, encoding.get().subprotocol(), Optional.empty(), http, sessionScope,
-                    frontend::abort, pipeline -> {
+            handshake(channel, request, encoding.get().subprotocol(), Optional.empty(), EmptyHttpHeaders.INSTANCE,
+                    http, sessionScope, frontend::abort, pipeline -> {
                         context.sessions().add(channel);
                         counted(channel, Metrics.Endpoint.RELAY);
                         frontend.upgraded();
@@ -288,18 +323,24 @@ public final class Upgrader {
         return true;
     }
 
-    private void handshake(Channel channel, HttpRequest request, Session session, HttpSide http) {
+    /** @param gate the {@code --cgiheaders} gate in front of the session, or null; it put {@code programHeaders} */
+    private void handshake(Channel channel, HttpRequest request, Session session, HttpSide http, CgiHeaderGate gate,
+                           HttpHeaders programHeaders) {
         Optional<WebSocketServerExtension> compression = deflate == null
                 ? Optional.empty() : deflate.accept(request.headers());
         String subprotocol = subprotocols.choose(request.headers()).orElse(null);
-        handshake(channel, request, subprotocol, compression, http, session.scope(), session::abort, pipeline -> {
-            compression.ifPresent(e -> PermessageDeflate.install(pipeline, e));
-            pipeline.addLast("utf8", new TextValidator());
-            pipeline.addLast("session", session);
-            context.sessions().add(channel);
-            counted(channel, Metrics.Endpoint.PROGRAM);
-            session.upgraded();
-        });
+        handshake(channel, request, subprotocol, compression, programHeaders, http, session.scope(),
+                gate != null ? gate::abort : session::abort, pipeline -> {
+                    compression.ifPresent(e -> PermessageDeflate.install(pipeline, e));
+                    pipeline.addLast("utf8", new TextValidator());
+                    pipeline.addLast("session", session);
+                    context.sessions().add(channel);
+                    counted(channel, Metrics.Endpoint.PROGRAM);
+                    session.upgraded();
+                    if (gate != null) {
+                        gate.opened(); // the output read with the header block follows the 101 first
+                    }
+                });
     }
 
     /** Counts the session open from its 101 until its connection closes. */
@@ -311,21 +352,23 @@ public final class Upgrader {
     }
 
     /**
-     * Sends the 101 (naming {@code subprotocol} in Sec-WebSocket-Protocol unless null, and the permessage-deflate
-     * answer when {@code compression} was agreed); once it is out, leaves plain HTTP, lets {@code join} put the
+     * Sends the 101 (naming {@code subprotocol} in Sec-WebSocket-Protocol unless null, the permessage-deflate
+     * answer when {@code compression} was agreed, and {@code programHeaders} after the configured ones); once it is out, leaves plain HTTP, lets {@code join} put the
      * endpoint's handlers in place, and only then lets frames in.
      */
     private void handshake(Channel channel, HttpRequest request, String subprotocol,
-                           Optional<WebSocketServerExtension> compression, HttpSide http, LogScope scope,
-                           Runnable abort, Consumer<ChannelPipeline> join) {
+                           Optional<WebSocketServerExtension> compression, HttpHeaders programHeaders,
+                           HttpSide http, LogScope scope, Runnable abort, Consumer<ChannelPipeline> join) {
         Handshake handshake = new Handshake(webSocketUrl(request), subprotocol,
                 compression.isPresent() ? compressedDecoderConfig : decoderConfig);
         FullHttpRequest full = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
                 Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE);
         HttpHeaders extra = upgradeHeaders;
+        if (compression.isPresent() || !programHeaders.isEmpty()) {
+            extra = new DefaultHttpHeaders().add(upgradeHeaders).add(programHeaders);
+        }
         if (compression.isPresent()) {
-            extra = new DefaultHttpHeaders().add(upgradeHeaders).set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS,
-                    PermessageDeflate.responseHeader(compression.get()));
+            extra.set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, PermessageDeflate.responseHeader(compression.get()));
         }
         ChannelFuture written;
         try {

@@ -1,4 +1,4 @@
-package org.wsbridge.http;
+package org.wsbridge.request;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

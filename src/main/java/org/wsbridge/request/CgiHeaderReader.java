@@ -1,4 +1,4 @@
-package org.wsbridge.http;
+package org.wsbridge.request;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
  * {@link #MAX_HEADER_BYTES}; then hands over the parsed head and the start of the body. Owns a buffer: call
  * {@link #release()} when done with it, whatever happened. Not thread-safe (one per request, on its loop).
  */
-final class CgiHeaderReader {
+public final class CgiHeaderReader {
     /** The most header bytes a script may print before its blank line. */
-    static final int MAX_HEADER_BYTES = 64 * 1024;
+    public static final int MAX_HEADER_BYTES = 64 * 1024;
 
     private final ByteBuf collected = Unpooled.buffer(256);
     private int lineStart;
@@ -24,9 +24,9 @@ final class CgiHeaderReader {
      * Takes ownership of chunk and looks for the blank line.
      *
      * @return true once the header block is complete
-     * @throws CgiResponseHead.Malformed when the block grows past the limit
+     * @throws CgiResponseHead.Malformed when the block grows past the limit or a complete line is no header line
      */
-    boolean feed(ByteBuf chunk) throws CgiResponseHead.Malformed {
+    public boolean feed(ByteBuf chunk) throws CgiResponseHead.Malformed {
         try {
             collected.writeBytes(chunk);
         } finally {
@@ -45,6 +45,7 @@ final class CgiHeaderReader {
                 bodyStart = scanned + 1;
                 break;
             }
+            CgiResponseHead.line(collected.toString(lineStart, length, StandardCharsets.ISO_8859_1));
             lineStart = scanned + 1;
         }
         int headerBytes = bodyStart >= 0 ? headerEnd : collected.writerIndex();
@@ -55,21 +56,35 @@ final class CgiHeaderReader {
     }
 
     /** True when the script has printed nothing at all. */
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return collected.writerIndex() == 0;
     }
 
     /**
-     * The parsed head: of the complete block, or, when the output ended without a blank line, of everything
-     * printed (Go's rule: end of file ends the headers).
+     * The parsed head ({@code --cgidir}'s rules): of the complete block, or, when the output ended without a blank
+     * line, of everything printed (Go's rule: end of file ends the headers).
      */
-    CgiResponseHead head() throws CgiResponseHead.Malformed {
+    public CgiResponseHead head() throws CgiResponseHead.Malformed {
+        return CgiResponseHead.parse(block());
+    }
+
+    /** As {@link #head()}, by the rules for a {@code --cgiheaders} WebSocket program (nothing required). */
+    public CgiResponseHead upgradeHead() throws CgiResponseHead.Malformed {
+        return CgiResponseHead.parseForUpgrade(block());
+    }
+
+    /** True once the blank line that ends the block has been read. */
+    public boolean complete() {
+        return bodyStart >= 0;
+    }
+
+    private String block() {
         int end = bodyStart >= 0 ? headerEnd : collected.writerIndex();
-        return CgiResponseHead.parse(collected.toString(0, end, StandardCharsets.ISO_8859_1));
+        return collected.toString(0, end, StandardCharsets.ISO_8859_1);
     }
 
     /** The body bytes that came after the blank line; the caller owns the returned buffer. */
-    ByteBuf bodyStart() {
+    public ByteBuf bodyStart() {
         if (bodyStart < 0 || bodyStart == collected.writerIndex()) {
             return Unpooled.EMPTY_BUFFER;
         }
@@ -77,7 +92,7 @@ final class CgiHeaderReader {
     }
 
     /** Gives back the buffer (a body start already handed over keeps its own reference); once only. */
-    void release() {
+    public void release() {
         if (!released) {
             released = true;
             collected.release();

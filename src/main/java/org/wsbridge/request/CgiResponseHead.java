@@ -1,10 +1,11 @@
-package org.wsbridge.http;
+package org.wsbridge.request;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -39,31 +40,33 @@ public record CgiResponseHead(HttpResponseStatus status, List<Map.Entry<String, 
     }
 
     /**
+     * The block as a {@code --cgidir} response.
+     *
      * @param block the header lines as bytes, one char per byte (ISO-8859-1), each ended by LF or CRLF (the last
      *              may lack it), without the blank line that ends the block
      * @throws Malformed when a line or the block as a whole is not a valid CGI response
      */
     public static CgiResponseHead parse(String block) throws Malformed {
+        return parse(block, true);
+    }
+
+    /**
+     * The block as a {@code --cgiheaders} WebSocket program prints it before its messages: the same lines, but
+     * nothing is required (there is no body to type), so an empty block is a 200 without headers.
+     */
+    public static CgiResponseHead parseForUpgrade(String block) throws Malformed {
+        return parse(block, false);
+    }
+
+    private static CgiResponseHead parse(String block, boolean contentTypeRequired) throws Malformed {
         HttpResponseStatus status = null;
         boolean location = false;
         boolean contentType = false;
         List<Map.Entry<String, String>> headers = new ArrayList<>();
-        for (String line : lines(block)) {
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
-                throw new Malformed("not a header line: " + quote(line));
-            }
-            String name = line.substring(0, colon);
-            if (!isToken(name)) {
-                throw new Malformed("invalid header name: " + quote(name));
-            }
-            String value = trim(line.substring(colon + 1));
-            for (int i = 0; i < value.length(); i++) {
-                char c = value.charAt(i);
-                if (c < 0x20 && c != '\t' || c == 0x7f) {
-                    throw new Malformed("control character in the value of " + name);
-                }
-            }
+        for (String text : lines(block)) {
+            Map.Entry<String, String> line = line(text);
+            String name = line.getKey();
+            String value = line.getValue();
             String lower = name.toLowerCase(Locale.ROOT);
             if (lower.equals("status")) {
                 status = status(value);
@@ -74,16 +77,51 @@ public record CgiResponseHead(HttpResponseStatus status, List<Map.Entry<String, 
             }
             location |= lower.equals("location") && !value.isEmpty();
             contentType |= lower.equals("content-type") && !value.isEmpty();
-            headers.add(Map.entry(name, value));
+            headers.add(line);
         }
         if (status == null && location) {
             status = HttpResponseStatus.FOUND;
         }
-        if (status == null && !contentType) {
+        if (status == null && !contentType && contentTypeRequired) {
             throw new Malformed(block.isEmpty() ? "no header block"
                     : "missing required Content-Type (or Location, or Status) header");
         }
         return new CgiResponseHead(status == null ? HttpResponseStatus.OK : status, headers);
+    }
+
+    /**
+     * One header line (without its line end) as name and trimmed value; {@link CgiHeaderReader} checks each line
+     * as it arrives, so output that is no header block is refused at its first line.
+     *
+     * @throws Malformed when it is not a header line
+     */
+    static Map.Entry<String, String> line(String line) throws Malformed {
+        int colon = line.indexOf(':');
+        if (colon <= 0) {
+            throw new Malformed("not a header line: " + quote(line));
+        }
+        String name = line.substring(0, colon);
+        if (!isToken(name)) {
+            throw new Malformed("invalid header name: " + quote(name));
+        }
+        String value = trim(line.substring(colon + 1));
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 && c != '\t' || c == 0x7f) {
+                throw new Malformed("control character in the value of " + name);
+            }
+        }
+        return Map.entry(name, value);
+    }
+
+    /** The value of the first header called {@code name} (any case), if the script printed one. */
+    public Optional<String> header(String name) {
+        for (Map.Entry<String, String> header : headers) {
+            if (header.getKey().equalsIgnoreCase(name)) {
+                return Optional.of(header.getValue());
+            }
+        }
+        return Optional.empty();
     }
 
     /** {@code NNN} or {@code NNN reason}; a final status from 200 to 599. */

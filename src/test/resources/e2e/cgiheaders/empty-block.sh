@@ -1,0 +1,4 @@
+#!/bin/sh
+# Only the empty line: no headers at all, then a message.
+echo
+echo "hi"
