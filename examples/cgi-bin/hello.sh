@@ -4,6 +4,9 @@
 #   curl 'http://localhost:8080/hello.sh?name=World'
 # A CGI script prints its headers, an empty line, then the body; wsbridge turns that into the HTTP response
 # (a `Status: 404 Not Found` header would set the status). The request arrives in the environment.
+# With --cgiheaders it also serves WebSocket upgrades unchanged: its headers answer the handshake (the 400
+#   refuses it) and the line after them is a message:
+#   wsbridge --port=8080 --cgiheaders --dir=examples/cgi-bin --cgidir=examples/cgi-bin
 
 # The value of name= in the query string, URL-decoded ('+' is a space, %XX a byte).
 name=""

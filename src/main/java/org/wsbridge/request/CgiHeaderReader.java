@@ -73,11 +73,6 @@ public final class CgiHeaderReader {
         return CgiResponseHead.parseForUpgrade(block());
     }
 
-    /** True once the blank line that ends the block has been read. */
-    public boolean complete() {
-        return bodyStart >= 0;
-    }
-
     private String block() {
         int end = bodyStart >= 0 ? headerEnd : collected.writerIndex();
         return collected.toString(0, end, StandardCharsets.ISO_8859_1);

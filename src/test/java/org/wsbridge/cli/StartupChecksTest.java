@@ -55,6 +55,7 @@ class StartupChecksTest {
         assertEquals(List.of(new EnvVar("PATH", dir.resolve("bin").toString())), config.passEnv());
         assertFalse(result.launch().binary());
         assertFalse(result.launch().passStderr());
+        assertFalse(result.launch().cgiHeaders());
         assertEquals(Limits.defaults(), config.limits());
         assertEquals(new Limits(1024, 1 << 20, 16 << 20, 0, 0, 60_000, 10 << 20), config.limits());
         assertEquals(OriginPolicy.allowAll(), config.origins());
@@ -113,6 +114,10 @@ class StartupChecksTest {
                         "you should not be using --ssl* flags when there is no --ssl option", false),
                 row(List.of("--binary", "--passstderr", "prog"), 1,
                         "please only specify one of --binary and --passstderr", false),
+                row(List.of("--cgiheaders", "--cgidir=scripts"), 1, "--cgiheaders is for WebSocket programs (COMMAND"
+                        + " or --dir); --cgidir scripts always print CGI headers: remove it", false),
+                row(List.of("--cgiheaders", "--tcp=localhost:5900"), 1,
+                        "--cgiheaders is for programs and has no effect with --tcp: remove it", false),
                 row(List.of("--devconsole", "--staticdir=scripts"), 4,
                         "Invalid parameters: --devconsole cannot be used with --staticdir. Pick one.", false),
                 row(List.of("--devconsole", "--cgidir=scripts"), 4,
@@ -283,6 +288,8 @@ class StartupChecksTest {
         assertEquals(List.of(), dirMode.launch().command());
         assertEquals(Optional.of(dir.resolve("scripts")), dirMode.launch().scriptDir());
         assertTrue(dirMode.launch().binary());
+        assertTrue(cli.run("--dir=scripts", "--cgiheaders").launch().cgiHeaders());
+        assertTrue(cli.run("--cgiheaders", "prog").launch().cgiHeaders());
 
         Config filesOnly = cli.run("--staticdir=scripts", "--cgidir=" + dir.resolve("scripts")).config();
         assertEquals(Optional.empty(), filesOnly.launch());

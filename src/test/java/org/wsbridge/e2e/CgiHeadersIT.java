@@ -59,6 +59,14 @@ class CgiHeadersIT {
     }
 
     @Test
+    void withBinaryTheOutputAfterTheBlockIsBinary() throws Exception {
+        try (Wsbridge server = Wsbridge.start("--cgiheaders", "--binary", DIR);
+             WsClient ws = WsClient.connect(server.ws("/empty-block.sh"))) {
+            assertEquals("hi\n", new String(ws.nextBinary(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
     void aStatusOtherThan2xxRefusesWithTheProgramsHeadersAndBody() throws Exception {
         try (Wsbridge server = Wsbridge.start("--cgiheaders", DIR)) {
             try (RawWs ws = new RawWs(server.port())) {

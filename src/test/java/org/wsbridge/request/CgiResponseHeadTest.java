@@ -154,6 +154,39 @@ class CgiResponseHeadTest {
         }
     }
 
+    @Test
+    void aBadLineIsRefusedAsSoonAsItEndsNotAtTheBlankLine() throws Exception {
+        CgiHeaderReader reader = new CgiHeaderReader();
+        try {
+            assertFalse(reader.feed(bytes("Content-Type: a/b\nhel")), "an unfinished line is not judged yet");
+            CgiResponseHead.Malformed e = assertThrows(CgiResponseHead.Malformed.class,
+                    () -> reader.feed(bytes("lo\r\n")));
+            assertEquals("not a header line: 'hello'", e.getMessage());
+        } finally {
+            reader.release();
+        }
+    }
+
+    @Test
+    void forAnUpgradeNothingIsRequired() throws Exception {
+        assertEquals(new CgiResponseHead(HttpResponseStatus.OK, List.of()), CgiResponseHead.parseForUpgrade(""));
+        CgiResponseHead cookie = CgiResponseHead.parseForUpgrade("Set-Cookie: a=1\r\n");
+        assertEquals(HttpResponseStatus.OK, cookie.status());
+        assertEquals(List.of(Map.entry("Set-Cookie", "a=1")), cookie.headers());
+        assertEquals(HttpResponseStatus.FOUND, CgiResponseHead.parseForUpgrade("Location: /x\n").status());
+        assertThrows(CgiResponseHead.Malformed.class, () -> CgiResponseHead.parse("Set-Cookie: a=1\r\n"),
+                "a CGI response still needs its Content-Type");
+        assertThrows(CgiResponseHead.Malformed.class, () -> CgiResponseHead.parseForUpgrade("Status: 101\n"));
+    }
+
+    @Test
+    void headerFindsTheFirstValueOfAName() throws Exception {
+        CgiResponseHead head = CgiResponseHead.parse("content-type: a/b\nX-A: 1\nx-a: 2\n");
+        assertEquals("a/b", head.header("Content-Type").orElseThrow());
+        assertEquals("1", head.header("X-A").orElseThrow());
+        assertTrue(head.header("Location").isEmpty());
+    }
+
     private static ByteBuf bytes(String s) {
         return Unpooled.copiedBuffer(s, StandardCharsets.ISO_8859_1);
     }
