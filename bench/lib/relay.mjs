@@ -244,7 +244,7 @@ async function run(ctx) {
   const target = await startTarget();
   try {
     const server = ctx.newServer({
-      name: `${ctx.srv.name}-relay`, role: ctx.srv.role,
+      name: `relay-${path.basename(template.trim().split(/\s+/)[0])}`, role: ctx.srv.role,
       template: template.replaceAll('{target}', `127.0.0.1:${target.port}`),
     });
     await throughputAndRtt(ctx, server);
