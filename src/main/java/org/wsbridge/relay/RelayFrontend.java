@@ -34,8 +34,8 @@ import org.wsbridge.request.PingWatch;
  * <p><b>Flow control, both ways</b> (as Netty's proxy example): while the client's channel is not writable the
  * target is not read, and while the target's channel is not writable the client is not read, so TCP pushes
  * back on whichever side is faster and memory stays bounded. Reading stops as soon as a write passes the
- * high-water mark, within a read loop, not only after it: otherwise each turn could queue up to 16 reads of
- * 64 KiB (about 1 MiB per relay and direction) beyond the mark.
+ * high-water mark ({@link TcpRelay#WATER_MARK}, both sides), within a read loop, not only after it: otherwise
+ * each turn could queue up to 16 reads of 64 KiB (about 1 MiB per relay and direction) beyond the mark.
  *
  * <p><b>Ending, first cause wins.</b> The target closing its side sends close 1000 after everything it sent
  * (1011 when it failed, e.g. a reset). The client leaving (close frame, TCP drop, ping timeout, oversize or
@@ -106,6 +106,7 @@ public final class RelayFrontend extends ChannelInboundHandlerAdapter {
     /** The 101 went out: join the client's pipeline and start relaying. */
     public void upgraded() {
         upgraded = true;
+        client.config().setWriteBufferWaterMark(TcpRelay.WATER_MARK);
         client.pipeline().addLast("relay", this);
         scope.access("session", "CONNECT");
         if (!client.isActive()) {

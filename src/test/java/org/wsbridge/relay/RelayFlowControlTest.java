@@ -1,5 +1,6 @@
 package org.wsbridge.relay;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,11 +22,13 @@ import org.wsbridge.metrics.Traffic;
 /**
  * How much a relay queues: reading a side stops as soon as a write to the other side passes its high-water mark,
  * within one read loop (Netty's epoll loop reads up to 16 times per turn while auto-read stays on), not only at
- * the end of it. Both sides are embedded channels with the production water marks (32/64 KiB).
+ * the end of it. Both sides are embedded channels with the relay's water mark.
  */
 class RelayFlowControlTest {
-    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
-    private static final int CHUNK = 48 * 1024;
+    /** One full read of a socket. */
+    private static final int CHUNK = 64 * 1024;
+    /** Reads in one turn of Netty's epoll loop (its default maxMessagesPerRead). */
+    private static final int READS_PER_TURN = 16;
 
     private EmbeddedChannel client;
     private EmbeddedChannel target;
@@ -34,8 +37,8 @@ class RelayFlowControlTest {
     void relay() {
         client = new EmbeddedChannel();
         target = new EmbeddedChannel();
-        client.config().setWriteBufferWaterMark(WATER_MARK);
-        target.config().setWriteBufferWaterMark(WATER_MARK);
+        client.config().setWriteBufferWaterMark(new WriteBufferWaterMark(32 * 1024, 64 * 1024)); // the listener's
+        target.config().setWriteBufferWaterMark(TcpRelay.WATER_MARK);
         RelayBackend backend = new RelayBackend();
         target.pipeline().addLast(backend);
         Log log = new Log(OutputStream.nullOutputStream(), LogLevel.ERROR, Clock.systemUTC());
@@ -43,6 +46,7 @@ class RelayFlowControlTest {
                 log.root(), Traffic.NONE);
         frontend.upgraded();
         assertTrue(target.config().isAutoRead() && client.config().isAutoRead(), "both sides are read once relaying");
+        assertEquals(TcpRelay.WATER_MARK.high(), client.config().getWriteBufferHighWaterMark(), "the relay's mark");
     }
 
     @AfterEach
@@ -53,11 +57,15 @@ class RelayFlowControlTest {
 
     @Test
     void theTargetIsNoLongerReadOnceTheClientIsBehindWithinOneReadLoop() {
-        target.pipeline().fireChannelRead(chunk());
-        assertTrue(target.config().isAutoRead(), "48 KiB queued for the client: under the mark");
-        target.pipeline().fireChannelRead(chunk());
-        assertFalse(client.isWritable());
-        assertFalse(target.config().isAutoRead(), "96 KiB queued: the read loop ends before its next read");
+        int reads = 0;
+        while (client.isWritable() && reads < READS_PER_TURN) {
+            assertTrue(target.config().isAutoRead(), "under the mark after " + reads + " reads");
+            target.pipeline().fireChannelRead(chunk());
+            reads++;
+        }
+        assertFalse(client.isWritable(), "one turn can pass the mark");
+        assertFalse(target.config().isAutoRead(), "past the mark after " + reads + " reads: the loop ends there");
+        assertTrue(reads * CHUNK <= TcpRelay.WATER_MARK.high() + CHUNK, "at most the mark and one read queued");
 
         target.pipeline().fireChannelReadComplete(); // the end of the loop: flushed (the embedded client takes all)
         target.runPendingTasks();
@@ -67,11 +75,15 @@ class RelayFlowControlTest {
 
     @Test
     void theClientIsNoLongerReadOnceTheTargetIsBehindWithinOneReadLoop() {
-        client.pipeline().fireChannelRead(new BinaryWebSocketFrame(chunk()));
-        assertTrue(client.config().isAutoRead(), "48 KiB queued for the target: under the mark");
-        client.pipeline().fireChannelRead(new BinaryWebSocketFrame(chunk()));
-        assertFalse(target.isWritable());
-        assertFalse(client.config().isAutoRead(), "96 KiB queued: the read loop ends before its next read");
+        int reads = 0;
+        while (target.isWritable() && reads < READS_PER_TURN) {
+            assertTrue(client.config().isAutoRead(), "under the mark after " + reads + " reads");
+            client.pipeline().fireChannelRead(new BinaryWebSocketFrame(chunk()));
+            reads++;
+        }
+        assertFalse(target.isWritable(), "one turn can pass the mark");
+        assertFalse(client.config().isAutoRead(), "past the mark after " + reads + " reads: the loop ends there");
+        assertTrue(reads * CHUNK <= TcpRelay.WATER_MARK.high() + CHUNK, "at most the mark and one read queued");
 
         client.pipeline().fireChannelReadComplete(); // flushed to the target, which takes all
         client.runPendingTasks();
