@@ -34,6 +34,9 @@ test: check-tools test-deps
 BENCH_OUT ?= target/bench
 BENCH_WSBRIDGE ?= $(LAUNCHER) --address=127.0.0.1 --port={port} {prog}
 BENCH_WEBSOCKETD ?= websocketd --address=127.0.0.1 --port={port} {prog}
+# The relay scenario: wsbridge --tcp against websockify (Debian's 0.10.0), both relaying to the bench's TCP target.
+BENCH_WSBRIDGE_RELAY ?= $(LAUNCHER) --address=127.0.0.1 --port={port} --maxforks=0 --tcp={target}
+BENCH_WEBSOCKIFY ?= websockify 127.0.0.1:{port} {target}
 
 bench/node_modules/.package-lock.json: bench/package.json bench/package-lock.json
 	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { echo "make: 'node' and 'npm' are needed for the bench: install Node.js >= 18 (e.g. apt-get install nodejs npm)" >&2; exit 1; }
@@ -58,10 +61,11 @@ $(FLOOR)/wsbridge.jar: bench/floor/FloorServer.java $(JAR) src/main/sh/cds-archi
 bench: build bench/node_modules/.package-lock.json $(FLOOR)/wsbridge.jar
 	@if command -v websocketd >/dev/null 2>&1; then \
 	  node bench/bench.mjs --out '$(BENCH_OUT)' --server '$(BENCH_WSBRIDGE)' --baseline '$(BENCH_WEBSOCKETD)' \
-	    --floor '$(BENCH_FLOOR)'; \
+	    --floor '$(BENCH_FLOOR)' --relay-server '$(BENCH_WSBRIDGE_RELAY)' --relay-baseline '$(BENCH_WEBSOCKIFY)'; \
 	else \
 	  echo "make bench: websocketd is not on the PATH (Debian: apt-get install websocketd): measuring wsbridge alone, no ratios"; \
-	  node bench/bench.mjs --out '$(BENCH_OUT)' --server '$(BENCH_WSBRIDGE)' --floor '$(BENCH_FLOOR)'; \
+	  node bench/bench.mjs --out '$(BENCH_OUT)' --server '$(BENCH_WSBRIDGE)' --floor '$(BENCH_FLOOR)' \
+	    --relay-server '$(BENCH_WSBRIDGE_RELAY)'; \
 	fi
 
 clean:

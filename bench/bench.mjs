@@ -5,8 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { metricDefinitions, SCENARIOS } from './lib/metrics.mjs';
-import { RUNNERS, scenarioDeadlineMs } from './lib/scenarios.mjs';
+import { metricDefinitions, moduleConfig, modulePrograms, RUNNERS, SCENARIOS, scenarioDeadlineMs, scenarioTitles } from './lib/registry.mjs';
 import { Server, killAllNow, stopAll } from './lib/server.mjs';
 import { buildRows, formatTable, writeReports } from './lib/report.mjs';
 import { Tracker, median, now, sleep } from './lib/wsclient.mjs';
@@ -20,6 +19,9 @@ const USAGE = `usage: node bench/bench.mjs --server TEMPLATE [--baseline TEMPLAT
   --out DIR           where results.csv, results.json, report.html and logs/ go (default target/bench)
   --floor T           the start-up floor for the floor scenario: a bare Netty WebSocket server started by the
                       launcher of --server (make bench builds it in target/floor/)
+  --relay-server T    the relay under test for the relay scenario, e.g. 'target/wsbridge --port={port} --tcp={target}'
+                      ({target} becomes HOST:PORT of the bench's TCP target)
+  --relay-baseline T  the relay to compare with, e.g. 'websockify 127.0.0.1:{port} {target}'
   --scale-flags F     flags for the idle-scale servers (default '--maxforks=0'); they replace {flags} in
                       the template, or go right before {prog} when the template has no {flags}
   -h, --help
@@ -31,7 +33,8 @@ BENCH_SCENARIOS). Sizes come from the environment: see bench/README.md.`;
 function parseArgs(argv) {
   const opts = { scenarios: [], scaleFlags: process.env.BENCH_SCALE_FLAGS ?? '--maxforks=0', out: 'target/bench' };
   const names = { '--server': 'server', '--baseline': 'baseline', '--name': 'name', '--baseline-name': 'baselineName',
-    '--out': 'out', '--scale-flags': 'scaleFlags', '--floor': 'floor' };
+    '--out': 'out', '--scale-flags': 'scaleFlags', '--floor': 'floor', '--relay-server': 'relayServer',
+    '--relay-baseline': 'relayBaseline' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '-h' || a === '--help') { console.log(USAGE); process.exit(0); }
@@ -47,6 +50,9 @@ function parseArgs(argv) {
   if (!opts.server) usageError('--server is required');
   for (const t of [opts.server, opts.baseline, opts.floor].filter(Boolean)) {
     if (!t.includes('{port}') || !t.includes('{prog}')) usageError(`template needs {port} and {prog}: ${t}`);
+  }
+  for (const t of [opts.relayServer, opts.relayBaseline].filter(Boolean)) {
+    if (!t.includes('{port}') || !t.includes('{target}')) usageError(`relay template needs {port} and {target}: ${t}`);
   }
   if (!opts.scenarios.length) {
     opts.scenarios = (process.env.BENCH_SCENARIOS || SCENARIOS.join(' ')).split(/[\s,]+/).filter(Boolean);
@@ -146,6 +152,19 @@ function config() {
     connTimeoutMs: envInt('CONN_TIMEOUT_S', 10) * 1000,
     pauseMs: envInt('PAUSE_MS', q(1000, 500)),
     repeat: envInt('BENCH_REPEAT', q(3, 1)),
+    // the settings of the scenarios in files of their own (lib/registry.mjs)
+    ...moduleConfig({
+      quick,
+      int: (name, full, small) => envInt(name, q(full, small)),
+      list: (name, full, small) => {
+        const v = process.env[name];
+        if (v === undefined || v === '') return q(full, small);
+        return v.split(/[\s,]+/).filter(Boolean).map((x) => {
+          if (!/^\d+$/.test(x) || Number(x) < 1) usageError(`${name} must be positive integers, not '${v}'`);
+          return Number(x);
+        });
+      },
+    }),
   };
 }
 
@@ -163,6 +182,7 @@ function writePrograms(cfg) {
     // the count is baked in: a bridge passes only CGI variables to its children, not our environment
     seq: write('seq.sh', `exec seq 1 ${cfg.burstLines}`),
     cat: write('cat.sh', 'exec cat'),
+    ...Object.fromEntries(Object.entries(modulePrograms(cfg)).map(([key, body]) => [key, write(`${key}.sh`, body)])),
   };
 }
 
@@ -182,15 +202,23 @@ function machineFacts(cfg, opts) {
 async function runScenario(name, srv, run, shared) {
   const tracker = new Tracker();
   const samples = (run.samples[srv.name] ||= {});
+  const ownServers = [];
   const notes = ((run.notes[srv.name] ||= {})[name] ||= []);
   const ctx = {
     srv, cfg: shared.cfg, progs: shared.progs, tracker, aborted: false,
     rec: (key, value) => { if (!ctx.aborted) (samples[key] ||= []).push(value); },
     note: (text) => { if (!ctx.aborted) notes.push(shared.cfg.repeat > 1 ? `round ${shared.round}: ${text}` : text); },
     floorServer: shared.floorServer,
-    async withServer(prog, label, fn, { scale = false, server = srv, env = {} } = {}) {
+    templates: shared.templates,
+    /** A further server for this scenario run (e.g. a relay), stopped with the others when the run ends. */
+    newServer({ name, template, role }) {
+      const s = new Server({ name, template, role, cwd: process.cwd(), logDir: shared.logDir, startTimeoutMs: shared.cfg.startTimeoutMs });
+      ownServers.push(s);
+      return s;
+    },
+    async withServer(prog, label, fn, { scale = false, flags = '', server = srv, env = {} } = {}) {
       if (ctx.aborted) throw new Error('aborted');
-      const info = await server.start(prog, { label, flags: scale ? shared.scaleFlags : '', env });
+      const info = await server.start(prog, { label, flags: [scale ? shared.scaleFlags : '', flags].filter(Boolean).join(' '), env });
       try {
         await fn(info);
       } finally {
@@ -221,6 +249,7 @@ async function runScenario(name, srv, run, shared) {
     tracker.terminateAll();
     if (srv.child) await srv.stop();
     if (shared.floorServer?.child) await shared.floorServer.stop();
+    for (const s of ownServers) if (s.child) await s.stop();
   }
   const durations = (run.durations[srv.name] ||= {});
   durations[name] = +((durations[name] ?? 0) + (now() - t0) / 1000).toFixed(1);
@@ -259,7 +288,7 @@ async function main() {
   }
   const servers = serverSpecs.map((s) => new Server({ ...s, cwd: process.cwd(), logDir, startTimeoutMs: cfg.startTimeoutMs }));
   const run = {
-    meta: machineFacts(cfg, opts), servers: serverSpecs, defs: metricDefinitions(cfg),
+    meta: machineFacts(cfg, opts), servers: serverSpecs, defs: metricDefinitions(cfg), titles: scenarioTitles(),
     samples: {}, values: {}, notes: {}, errors: {}, ran: {}, durations: {},
   };
 
@@ -283,7 +312,13 @@ async function main() {
     ? new Server({ name: 'floor', template: opts.floor, role: 'floor', cwd: process.cwd(), logDir, startTimeoutMs: cfg.startTimeoutMs })
     : null;
   if (floorServer) console.log(`# floor: ${opts.floor}; JDKs: ${cfg.jdks.map((j) => `${j.version} (${j.home})`).join(', ')}`);
-  const shared = { cfg, progs, scaleFlags: opts.scaleFlags, floorServer };
+  const shared = {
+    cfg, progs, scaleFlags: opts.scaleFlags, floorServer, logDir,
+    templates: { relayServer: opts.relayServer, relayBaseline: opts.relayBaseline },
+  };
+  if (opts.scenarios.includes('relay')) {
+    console.log(`# relay: ${opts.relayServer ?? '(no --relay-server)'} against ${opts.relayBaseline ?? '(no --relay-baseline)'}`);
+  }
   let first = true;
   // interleaved: each scenario runs on every server before the next scenario, so drift in the machine's
   // load hits both servers alike

@@ -8,7 +8,7 @@
  *   { ratioMax } ratio must be <= ratioMax; { ratioBelow } ratio must be < ratioBelow
  *   { max } the subject's value must be <= max; { equals } it must be exactly equals
  */
-function m(key, label, unit, better, target = null, digits = null) {
+export function m(key, label, unit, better, target = null, digits = null) {
   return { key, scenario: key.split('.')[0], label, unit, better, target, digits };
 }
 

@@ -113,3 +113,30 @@ export function listenerPid(port, root) {
   }
   return best ? best.pid : null;
 }
+
+/** Proportional set size (kB) from /proc/PID/smaps_rollup: shared pages split among the processes sharing them. */
+export function readPssKb(pid) {
+  try {
+    const m = /^Pss:\s+(\d+)\s+kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'latin1'));
+    return m ? Number(m[1]) : NaN;
+  } catch { return NaN; }
+}
+
+/**
+ * Memory and CPU of a process tree (root and its live descendants, zombies excluded): { rssKb, pssKb, procs,
+ * cpuS }. RSS counts a page shared by forked processes once per process; PSS splits it, so it is the fairer sum
+ * for a server that forks per connection. cpuS is the CPU of the live processes (not of reaped ones).
+ */
+export function treeUsage(root) {
+  const pids = [root, ...descendants(root).filter((d) => d.state !== 'Z').map((d) => d.pid)];
+  let rssKb = 0, pssKb = 0, cpuS = 0, procs = 0;
+  for (const pid of pids) {
+    const st = readStatus(pid);
+    if (!Number.isFinite(st.rssKb)) continue;
+    procs++;
+    rssKb += st.rssKb;
+    pssKb += readPssKb(pid) || 0;
+    cpuS += cpuSeconds(pid) || 0;
+  }
+  return { rssKb, pssKb, procs, cpuS };
+}

@@ -41,9 +41,10 @@ export function encodeFrame(opcode, payload) {
 }
 
 /**
- * One client connection. Nothing is read until listen(): onMessage(buf, start, end, isText) then sees each
- * complete message (the bytes are only valid during the call), and onClose(code) is called once, when the
- * connection ends for any reason.
+ * One client connection. Nothing is read until listen(): onMessage(buf, start, end, isText, rsv1) then sees
+ * each complete message (the bytes are only valid during the call; rsv1: its first frame had RSV1 set, i.e. it is
+ * compressed when permessage-deflate was agreed), and onClose(code) is called once, when the connection ends
+ * for any reason. responseHead holds the server's handshake response (status line and headers).
  */
 export class RawWs {
   constructor(socket, rest) {
@@ -79,7 +80,7 @@ export class RawWs {
   }
 
   /** Opens a connection to ws://127.0.0.1:port/path; rejects on any handshake problem or after timeoutMs. */
-  static connect(url, timeoutMs = 10000) {
+  static connect(url, timeoutMs = 10000, extraHeaders = '') {
     const u = new URL(url);
     return new Promise((resolve, reject) => {
       const key = crypto.randomBytes(16).toString('base64');
@@ -91,7 +92,7 @@ export class RawWs {
       socket.once('error', (e) => fail(e.message));
       socket.once('connect', () => {
         socket.write(`GET ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\n` +
-          `Connection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+          `Connection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n${extraHeaders}\r\n`);
       });
       const onData = (chunk) => {
         head = Buffer.concat([head, chunk]);
@@ -105,7 +106,9 @@ export class RawWs {
         const got = /^sec-websocket-accept:\s*(\S+)/im.exec(text);
         if (!/^HTTP\/1\.1 101/.test(text)) { fail(`handshake refused: ${text.split('\r\n')[0]}`); return; }
         if (!got || got[1] !== accept) { fail('bad Sec-WebSocket-Accept'); return; }
-        resolve(new RawWs(socket, head.subarray(end + 4)));
+        const raw = new RawWs(socket, head.subarray(end + 4));
+        raw.responseHead = text;
+        resolve(raw);
       };
       socket.on('data', onData);
     });
@@ -113,6 +116,9 @@ export class RawWs {
 
   /** Queues a text message; everything queued in one event-loop turn goes out in one write. */
   sendText(payload) { this.#queue(encodeFrame(0x1, payload)); }
+
+  /** Queues a frame with these opcode and RSV bits (e.g. 0x41: text, RSV1 = compressed), FIN set. */
+  sendFrame(bits, payload) { this.#queue(encodeFrame(bits, payload)); }
 
   /** Sends a close frame (code 1000) and ends the socket when the server answers, or after timeoutMs. */
   close(timeoutMs = 2000) {
@@ -157,24 +163,28 @@ export class RawWs {
       if (masked) off += 4;
       if (off + len > buf.length) break;
       if (masked) { this.#protocolError('masked frame from server'); return; }
-      this.#frame(b0 & 0x80, b0 & 0x0f, buf, off, off + len);
+      this.#frame(b0 & 0x80, b0 & 0x0f, buf, off, off + len, (b0 & 0x40) !== 0);
       if (this.closed) return;
       pos = off + len;
     }
     if (pos < buf.length) this.pending = Buffer.from(buf.subarray(pos)); // a copy: chunk may be reused
   }
 
-  #frame(fin, opcode, buf, start, end) {
+  #frame(fin, opcode, buf, start, end, rsv1) {
     if (opcode === 0x1 || opcode === 0x2) {
-      if (fin) this.onMessage(buf, start, end, opcode === 0x1);
-      else { this.fragments = [Buffer.from(buf.subarray(start, end))]; this.fragmentText = opcode === 0x1; }
+      if (fin) this.onMessage(buf, start, end, opcode === 0x1, rsv1);
+      else {
+        this.fragments = [Buffer.from(buf.subarray(start, end))];
+        this.fragmentText = opcode === 0x1;
+        this.fragmentRsv1 = rsv1;
+      }
     } else if (opcode === 0x0) {
       if (!this.fragments) { this.#protocolError('continuation without a first frame'); return; }
       this.fragments.push(Buffer.from(buf.subarray(start, end)));
       if (fin) {
         const msg = Buffer.concat(this.fragments);
         this.fragments = null;
-        this.onMessage(msg, 0, msg.length, this.fragmentText);
+        this.onMessage(msg, 0, msg.length, this.fragmentText, this.fragmentRsv1);
       }
     } else if (opcode === 0x8) {
       this.closeCode = end - start >= 2 ? buf.readUInt16BE(start) : 1005;

@@ -55,7 +55,7 @@ export function formatTable(run, rows) {
   for (const r of rows) {
     if (r.def.scenario !== scenario) {
       scenario = r.def.scenario;
-      out.push(`[${scenario}]`);
+      out.push(run.titles?.[scenario] ? `[${scenario}: ${run.titles[scenario]}]` : `[${scenario}]`);
     }
     const label = r.def.label.length > 50 ? `${r.def.label.slice(0, 49)}…` : r.def.label;
     const cells = [`  ${label}`, r.def.unit, formatValue(r.subject)];
@@ -146,7 +146,8 @@ export function formatHtml(run, rows) {
       ...(run.errors[s.name]?.[sec.name] ? [`${s.name}: ERROR ${run.errors[s.name][sec.name]}`] : []),
       ...(run.notes[s.name]?.[sec.name] || []).map((n) => `${s.name}: ${n}`),
     ]);
-    return `<h2>${esc(sec.name)}</h2>\n<table><tr><th>metric</th><th>unit</th><th>value</th>` +
+    const title = run.titles?.[sec.name] ? `<p>${esc(run.titles[sec.name])}</p>` : '';
+    return `<h2>${esc(sec.name)}</h2>\n${title}<table><tr><th>metric</th><th>unit</th><th>value</th>` +
       (baseline ? `<th>ratio</th>` : '') + `<th>direction</th><th>target</th></tr>\n${trs}</table>` +
       (notes.length ? `<ul class="notes">${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : '');
   }).join('\n');

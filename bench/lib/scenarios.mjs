@@ -64,7 +64,7 @@ async function floor(ctx) {
 
 // ------------------------------------------------------------------ spawn
 /** n cycles of connect → first message → close (the server closes when hello.sh exits), `conc` in flight. */
-async function spawnCycles(ctx, url, n, conc) {
+export async function spawnCycles(ctx, url, n, conc) {
   const firstMs = [];
   const errors = {};
   const fail = (kind) => { errors[kind] = (errors[kind] || 0) + 1; };

@@ -33,18 +33,18 @@ export const now = () => performance.now();
 export class Tracker {
   constructor() { this.sockets = new Set(); this.raws = new Set(); }
 
-  /** A new WebSocket to url, tracked until it closes. */
-  create(url) {
-    const ws = new WebSocket(url, WS_OPTIONS);
+  /** A new WebSocket to url (options added to WS_OPTIONS), tracked until it closes. */
+  create(url, protocols = undefined, options = undefined) {
+    const ws = new WebSocket(url, protocols, options ? { ...WS_OPTIONS, ...options } : WS_OPTIONS);
     this.sockets.add(ws);
     ws.once('close', () => this.sockets.delete(ws));
     return ws;
   }
 
   /** Resolves with an open WebSocket, or rejects with the handshake error. */
-  open(url) {
+  open(url, protocols = undefined, options = undefined) {
     return new Promise((resolve, reject) => {
-      const ws = this.create(url);
+      const ws = this.create(url, protocols, options);
       const onError = (e) => { ws.removeListener('open', onOpen); reject(e); };
       const onOpen = () => { ws.removeListener('error', onError); ws.on('error', () => {}); resolve(ws); };
       ws.once('open', onOpen);
@@ -52,9 +52,9 @@ export class Tracker {
     });
   }
 
-  /** Resolves with an open RawWs (rawws.mjs), tracked until it closes. */
-  async openRaw(url) {
-    const raw = await RawWs.connect(url, WS_OPTIONS.handshakeTimeout);
+  /** Resolves with an open RawWs (rawws.mjs; extraHeaders: CRLF-terminated header lines), tracked until it closes. */
+  async openRaw(url, extraHeaders = '') {
+    const raw = await RawWs.connect(url, WS_OPTIONS.handshakeTimeout, extraHeaders);
     this.raws.add(raw);
     raw.socket.once('close', () => this.raws.delete(raw));
     return raw;

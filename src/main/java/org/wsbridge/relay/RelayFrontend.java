@@ -33,7 +33,9 @@ import org.wsbridge.request.PingWatch;
  *
  * <p><b>Flow control, both ways</b> (as Netty's proxy example): while the client's channel is not writable the
  * target is not read, and while the target's channel is not writable the client is not read, so TCP pushes
- * back on whichever side is faster and memory stays bounded.
+ * back on whichever side is faster and memory stays bounded. Reading stops as soon as a write passes the
+ * high-water mark ({@link TcpRelay#WATER_MARK}, both sides), within a read loop, not only after it: otherwise
+ * each turn could queue up to 16 reads of 64 KiB (about 1 MiB per relay and direction) beyond the mark.
  *
  * <p><b>Ending, first cause wins.</b> The target closing its side sends close 1000 after everything it sent
  * (1011 when it failed, e.g. a reset). The client leaving (close frame, TCP drop, ping timeout, oversize or
@@ -104,6 +106,7 @@ public final class RelayFrontend extends ChannelInboundHandlerAdapter {
     /** The 101 went out: join the client's pipeline and start relaying. */
     public void upgraded() {
         upgraded = true;
+        client.config().setWriteBufferWaterMark(TcpRelay.WATER_MARK);
         client.pipeline().addLast("relay", this);
         scope.access("session", "CONNECT");
         if (!client.isActive()) {
@@ -183,6 +186,9 @@ public final class RelayFrontend extends ChannelInboundHandlerAdapter {
             }
             target.write(bytes, target.voidPromise());
             toTargetPending = true;
+            if (!target.isWritable()) {
+                client.config().setAutoRead(false); // ends this read loop at once; resumed by targetWritable()
+            }
         } finally {
             frame.release();
         }
@@ -216,6 +222,9 @@ public final class RelayFrontend extends ChannelInboundHandlerAdapter {
         }
         traffic.sent(chunk.readableBytes()); // the target's bytes, before base64
         client.write(encoding.frame(chunk), client.voidPromise());
+        if (!client.isWritable()) {
+            target.config().setAutoRead(false); // ends this read loop at once; resumed by channelWritabilityChanged
+        }
     }
 
     /** After each read of the target: send what it produced; stop reading it while the client is behind. */

@@ -23,7 +23,12 @@ import org.wsbridge.metrics.Traffic;
 public final class TcpRelay {
     /** Longest wait for the target to accept; then the client gets 502. */
     static final int CONNECT_TIMEOUT_MS = 10_000;
-    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+    /**
+     * Bytes queued for either side of a relay before the other side is no longer read (the client's channel gets
+     * it at the 101). Reading stops as soon as a write passes it, so a side holds at most this plus one read
+     * (64 KiB): room for a few full reads per turn of the loop, which bulk transfers need.
+     */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(128 * 1024, 256 * 1024);
 
     private final RelayTarget target;
     private final SocketAddress address;
