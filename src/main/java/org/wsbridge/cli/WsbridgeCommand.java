@@ -12,11 +12,14 @@ import static org.wsbridge.cli.UsageText.WEBSOCKET;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.wsbridge.config.Config;
+import org.wsbridge.config.ConfigSource;
 import org.wsbridge.config.Limits;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -274,7 +277,8 @@ public final class WsbridgeCommand {
     @Option(names = "--config", order = OTHER + 6, paramLabel = "FILE", description = "Read options from this "
             + "TOML file: each key is a long option name without the dashes (port = 8080, ssl = true, header = "
             + "[\"X-A: 1\", \"X-B: 2\"]), and command = [\"./prog\", \"arg\"] gives COMMAND and its arguments. "
-            + "An option given on the command line replaces the file's value. Default: none.")
+            + "An option given on the command line replaces the file's value. SIGHUP reads it again (origins, "
+            + "headers, log level and credentials change; see the man page). Default: none.")
     String configFile;
 
     @Option(names = "--print-config", order = OTHER + 7, description = "Check the options, print the "
@@ -291,9 +295,10 @@ public final class WsbridgeCommand {
 
     /**
      * Runs the command line of the real process: reads {@code -Dwsbridge.argv0} (set by the launcher) and the
-     * process environment, then see {@link #run(String[], Invocation, PrintStream, PrintStream, Function)}.
+     * process environment, then see {@link #run(String[], Invocation, PrintStream, PrintStream, BiFunction)}.
      */
-    public static int run(String[] args, PrintStream out, PrintStream err, Function<Config, Integer> server) {
+    public static int run(String[] args, PrintStream out, PrintStream err,
+                          BiFunction<Config, ConfigSource, Integer> server) {
         return run(args, Invocation.current(System.getProperty("wsbridge.argv0")), out, err, server);
     }
 
@@ -304,6 +309,15 @@ public final class WsbridgeCommand {
      */
     public static int run(String[] args, Invocation invocation, PrintStream out, PrintStream err,
                           Function<Config, Integer> server) {
+        return run(args, invocation, out, err, (config, source) -> server.apply(config));
+    }
+
+    /**
+     * As {@link #run(String[], Invocation, PrintStream, PrintStream, Function)}; the server also gets the source
+     * that reads the configuration again on SIGHUP.
+     */
+    public static int run(String[] args, Invocation invocation, PrintStream out, PrintStream err,
+                          BiFunction<Config, ConfigSource, Integer> server) {
         WsbridgeCommand options = new WsbridgeCommand();
         CommandLine cli = GoFlagSyntax.commandLine(options);
         String binary = invocation.binary();
@@ -330,16 +344,9 @@ public final class WsbridgeCommand {
             out.flush();
             return EXIT_OK;
         }
-        if (options.configFile != null) {
-            try {
-                readConfigFile(cli, options.configFile, args, invocation);
-            } catch (UsageError e) {
-                return fail(err, binary, e);
-            }
-        }
         Config config;
         try {
-            config = new StartupChecks(options, invocation).config();
+            config = configure(cli, options, args, invocation);
         } catch (UsageError e) {
             return fail(err, binary, e);
         }
@@ -348,7 +355,36 @@ public final class WsbridgeCommand {
             out.flush();
             return EXIT_OK;
         }
-        return server.apply(config);
+        return server.apply(config, new ConfigRereader(args, invocation, cli.getCommandSpec(), config));
+    }
+
+    /**
+     * Parses {@code args} again for SIGHUP, with the {@code --config} file as it is now.
+     *
+     * @return the parsed command (its spec holds every option's value) and the Config it makes
+     */
+    static Parsed parse(String[] args, Invocation invocation) throws UsageError {
+        WsbridgeCommand options = new WsbridgeCommand();
+        CommandLine cli = GoFlagSyntax.commandLine(options);
+        try {
+            cli.parseArgs(args);
+        } catch (ParameterException e) {
+            throw new UsageError(EXIT_USAGE, true, GoFlagSyntax.describe(e));
+        }
+        return new Parsed(cli.getCommandSpec(), configure(cli, options, args, invocation));
+    }
+
+    /** A command line parsed and checked: the option values and the configuration they make. */
+    record Parsed(CommandSpec spec, Config config) {
+    }
+
+    // The --config file (if any) merged in, then every check.
+    private static Config configure(CommandLine cli, WsbridgeCommand options, String[] args, Invocation invocation)
+            throws UsageError {
+        if (options.configFile != null) {
+            readConfigFile(cli, options.configFile, args, invocation);
+        }
+        return new StartupChecks(options, invocation).config();
     }
 
     // Parses again with the file's values in front of the command line's (picocli resets every field first).
