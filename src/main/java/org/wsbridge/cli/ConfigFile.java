@@ -67,10 +67,11 @@ final class ConfigFile {
 
     /**
      * The arguments to parse instead of {@code args}: one {@code --key=value} per file value whose option
-     * {@code given} (the parse of the command line alone) did not match, then {@code args}, then the file's
-     * {@code command} if the command line has none.
+     * {@code given} (the parse of the command line alone) did not match and that is not in {@code elsewhere} (set
+     * by the environment), then {@code args}, then the file's {@code command} if the command line has none.
      */
-    List<String> arguments(CommandSpec spec, ParseResult given, String[] args) throws UsageError {
+    List<String> arguments(CommandSpec spec, ParseResult given, Set<String> elsewhere, List<String> args)
+            throws UsageError {
         List<String> merged = new ArrayList<>();
         List<String> command = List.of();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
@@ -91,15 +92,15 @@ final class ConfigFile {
                         ? " (not allowed in a configuration file)"
                         : " (the keys are the long option names without --, and command)"));
             }
-            if (given.hasMatchedOption(option)) {
-                continue; // the command line wins
+            if (given.hasMatchedOption(option) || elsewhere.contains(option.longestName())) {
+                continue; // the command line and the environment win
             }
             for (String one : values(key, option, value)) {
                 merged.add("--" + key + "=" + one);
             }
             fromFile.put(option.longestName(), key);
         }
-        List<String> rest = new ArrayList<>(List.of(args));
+        List<String> rest = new ArrayList<>(args);
         merged.addAll(rest);
         if (given.matchedPositionals().isEmpty() && !command.isEmpty()) {
             if (!rest.isEmpty() && rest.get(rest.size() - 1).equals("--")) {

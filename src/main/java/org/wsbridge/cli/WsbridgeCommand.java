@@ -331,7 +331,8 @@ public final class WsbridgeCommand {
             out.flush();
             return EXIT_OK;
         }
-        if (args.length == 0) {
+        if (args.length == 0 && EnvironmentOptions.of(cli.getCommandSpec(), cli.getParseResult(), invocation)
+                .arguments().isEmpty()) {
             out.println("Command line arguments are missing."); // stdout, as websocketd does
             out.flush();
             err.print(UsageText.brief(binary));
@@ -378,25 +379,37 @@ public final class WsbridgeCommand {
     record Parsed(CommandSpec spec, Config config) {
     }
 
-    // The --config file (if any) merged in, then every check.
+    // The environment's and the --config file's options (if any) merged in, then every check.
     private static Config configure(CommandLine cli, WsbridgeCommand options, String[] args, Invocation invocation)
             throws UsageError {
-        if (options.configFile != null) {
-            readConfigFile(cli, options.configFile, args, invocation);
+        EnvironmentOptions environment = EnvironmentOptions.of(cli.getCommandSpec(), cli.getParseResult(),
+                invocation);
+        String configFile = options.configFile != null ? options.configFile : environment.value("--config");
+        if (configFile != null || !environment.arguments().isEmpty()) {
+            reparse(cli, environment, configFile == null ? null : ConfigFile.read(configFile, invocation), args);
         }
         return new StartupChecks(options, invocation).config();
     }
 
-    // Parses again with the file's values in front of the command line's (picocli resets every field first).
-    private static void readConfigFile(CommandLine cli, String name, String[] args, Invocation invocation)
+    /**
+     * Parses again with the file's values, then the environment's, in front of the command line's (picocli
+     * resets every field first); each option comes from one of them only: command line, else environment, else
+     * file.
+     */
+    private static void reparse(CommandLine cli, EnvironmentOptions environment, ConfigFile file, String[] args)
             throws UsageError {
-        ConfigFile file = ConfigFile.read(name, invocation);
-        List<String> merged = file.arguments(cli.getCommandSpec(), cli.getParseResult(), args);
+        List<String> given = new ArrayList<>(environment.arguments());
+        given.addAll(List.of(args));
+        List<String> merged = file == null ? given
+                : file.arguments(cli.getCommandSpec(), cli.getParseResult(), environment.options(), given);
         try {
             cli.parseArgs(merged.toArray(String[]::new));
         } catch (ParameterException e) {
-            UsageError fromFile = file.describe(e);
-            throw fromFile != null ? fromFile : new UsageError(EXIT_USAGE, true, GoFlagSyntax.describe(e));
+            UsageError described = environment.describe(e);
+            if (described == null && file != null) {
+                described = file.describe(e);
+            }
+            throw described != null ? described : new UsageError(EXIT_USAGE, true, GoFlagSyntax.describe(e));
         }
     }
 
