@@ -275,7 +275,7 @@ public final class WsbridgeCommand {
     boolean help;
 
     @Option(names = "--config", order = OTHER + 6, paramLabel = "FILE", description = "Read options from this "
-            + "TOML file: each key is a long option name without the dashes (port = 8080, ssl = true, header = "
+            + "TOML file (YAML if its name ends in .yaml or .yml): each key is a long option name without the dashes (port = 8080, ssl = true, header = "
             + "[\"X-A: 1\", \"X-B: 2\"]), and command = [\"./prog\", \"arg\"] gives COMMAND and its arguments. "
             + "An option given on the command line replaces the file's value. SIGHUP reads it again (origins, "
             + "headers, log level and credentials change; see the man page). Default: none.")
@@ -352,7 +352,8 @@ public final class WsbridgeCommand {
             return fail(err, binary, e);
         }
         if (options.printConfig) {
-            out.print(ConfigFile.print(cli.getCommandSpec()));
+            out.print(ConfigFile.print(cli.getCommandSpec(), options.configFile == null ? ConfigFile.Format.TOML
+                    : ConfigFile.Format.of(options.configFile)));
             out.flush();
             return EXIT_OK;
         }

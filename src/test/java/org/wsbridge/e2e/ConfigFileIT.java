@@ -56,4 +56,21 @@ class ConfigFileIT {
             }
         }
     }
+
+    @Test
+    void aYamlFileServesTheSame() throws Exception {
+        Path file = dir.resolve("wsbridge.yml");
+        Files.writeString(file, """
+                header: ["X-From-File: yaml"]
+                command: [sh, -c, 'read line; echo "got $line"']
+                """);
+        try (Wsbridge server = Wsbridge.start("--config=" + file)) {
+            try (RawWs ws = new RawWs(server.port())) {
+                assertEquals("yaml", ws.request(RawWs.upgradeRequest("/")).header("X-From-File"));
+            }
+            try (WsClient client = WsClient.connect(server.ws("/"))) {
+                assertEquals("got hello", client.send("hello").nextText());
+            }
+        }
+    }
 }
