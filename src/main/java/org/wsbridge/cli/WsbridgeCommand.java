@@ -244,7 +244,8 @@ public final class WsbridgeCommand {
     String authToken;
 
     @Option(names = "--auth-basic", order = ACCESS + 2, paramLabel = "FILE", description = "Serve only requests "
-            + "with a user and password (HTTP Basic) from FILE, an htpasswd file of bcrypt hashes (htpasswd -B); "
+            + "with a user and password (HTTP Basic) from FILE, an htpasswd file of bcrypt (htpasswd -B) or "
+            + "SHA-crypt ($5$, $6$: openssl passwd -6) hashes; "
             + "others get 401. With --auth-token, either will do. Re-read when it changes. Default: none.")
     String authBasic;
 
