@@ -5,11 +5,6 @@ package org.wsbridge.config;
  * {@code --config}, the file as it is now. Called from the signal's thread, one call at a time.
  */
 public interface ConfigSource {
-    /** A source for a run that cannot reload (tests that start a server in the JVM). */
-    ConfigSource NONE = () -> {
-        throw new ReloadException("this server was not started from a command line");
-    };
-
     /**
      * Reads the configuration again.
      *

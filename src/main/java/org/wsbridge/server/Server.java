@@ -91,11 +91,6 @@ public final class Server {
     private record Shared(FdBudget fds, Reaper reaper, Metrics metrics, Optional<PrometheusMetrics> prometheus) {
     }
 
-    /** A server that cannot reload its configuration. */
-    public Server(Config config, String version) {
-        this(config, ConfigSource.NONE, version);
-    }
-
     /** @param source reads the configuration again on SIGHUP */
     public Server(Config config, ConfigSource source, String version) {
         this.config = config;

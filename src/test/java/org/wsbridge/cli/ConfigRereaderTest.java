@@ -40,10 +40,14 @@ class ConfigRereaderTest {
         List<String> all = new java.util.ArrayList<>(List.of("--config=wsbridge.toml"));
         all.addAll(List.of(args));
         all.add("cat");
+        return run(all.toArray(String[]::new));
+    }
+
+    /** What the server gets from the command line {@code args}. */
+    private Started run(String... args) {
         AtomicReference<Started> started = new AtomicReference<>();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = WsbridgeCommand.run(all.toArray(String[]::new),
-                new Invocation("wsbridge", Map.of("PATH", "/usr/bin:/bin"), dir),
+        int exit = WsbridgeCommand.run(args, new Invocation("wsbridge", Map.of("PATH", "/usr/bin:/bin"), dir),
                 new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), (config, source) -> {
                     started.set(new Started(config, source));
@@ -123,16 +127,9 @@ class ConfigRereaderTest {
     @Test
     void anotherCommandWaitsForARestart() throws Exception {
         Files.writeString(file, "command = [\"cat\"]\n");
-        AtomicReference<ConfigSource> source = new AtomicReference<>();
-        assertEquals(0, WsbridgeCommand.run(new String[] {"--config=wsbridge.toml"},
-                new Invocation("wsbridge", Map.of("PATH", "/usr/bin:/bin"), dir),
-                new PrintStream(OutputStream.nullOutputStream()), new PrintStream(OutputStream.nullOutputStream()),
-                (config, reader) -> {
-                    source.set(reader);
-                    return 0;
-                }));
+        Started started = run("--config=wsbridge.toml");
         Files.writeString(file, "command = [\"tac\"]\n");
-        assertEquals(List.of("COMMAND"), source.get().reread().ignored());
+        assertEquals(List.of("COMMAND"), started.source().reread().ignored());
     }
 
     @Test

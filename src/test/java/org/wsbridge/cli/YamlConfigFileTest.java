@@ -1,7 +1,6 @@
 package org.wsbridge.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,10 +31,7 @@ class YamlConfigFileTest {
     }
 
     private Config config(String... args) {
-        CliRun.Result result = cli.run(args);
-        assertEquals(0, result.exit(), result::toString);
-        assertNotNull(result.config(), result::toString);
-        return result.config();
+        return cli.config(args);
     }
 
     @Test

@@ -23,8 +23,9 @@ import org.wsbridge.testing.ShellScript;
 
 /**
  * {@code --auth-basic}: an htpasswd file of bcrypt hashes (made here by Bouncy Castle, not by the library wsbridge
- * checks them with) and SHA-crypt ones (made by {@code openssl passwd}); the program sees AUTH_TYPE=Basic and REMOTE_USER, never the password; refusals, malformed
- * credentials, a changed file, the failure limit, and the checks running on their own threads.
+ * checks them with) and SHA-crypt ones (made by {@code openssl passwd}); the program sees AUTH_TYPE=Basic and
+ * REMOTE_USER, never the password; refusals, malformed credentials, a changed file, the failure limit, and the
+ * checks running on their own threads.
  */
 class AuthBasicIT {
     private static final String PASSWORD = "correct horse 42";

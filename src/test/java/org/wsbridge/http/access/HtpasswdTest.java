@@ -27,7 +27,8 @@ class HtpasswdTest {
     void shaCryptEntriesAreReadAndChecked() {
         CredentialFile<Htpasswd> read = Htpasswd.parse(FILE, List.of("five:" + SHA256, "six:" + SHA512,
                 "r5:" + SHA256_ROUNDS, "r6:" + SHA512_ROUNDS, "md5:$1$saltsalt$qjXMvbEw8oaL.CzflDugX/",
-                "short:$5$saltsalt$myjXcpMpE2Ofk7fj9hqyNYSn6lmWG4Mqnjx", "few:$5$rounds=999$saltsalt$" + "a".repeat(43)));
+                "short:$5$saltsalt$myjXcpMpE2Ofk7fj9hqyNYSn6lmWG4Mqnjx",
+                "few:$5$rounds=999$saltsalt$" + "a".repeat(43)));
         assertEquals(List.of("md5", "short", "few"), read.problems().stream()
                 .map(p -> p.replaceFirst("^/etc/htpasswd line \\d+: the hash of (\\w+) .*", "$1")).toList());
         assertEquals(Optional.of(SHA512), read.value().hashOf("six"));
