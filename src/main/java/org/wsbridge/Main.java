@@ -11,6 +11,6 @@ public final class Main {
 
     public static void main(String[] args) {
         System.exit(WsbridgeCommand.run(args, System.out, System.err,
-                config -> new Server(config, BuildInfo.version()).run()));
+                (config, source) -> new Server(config, source, BuildInfo.version()).run()));
     }
 }

@@ -65,6 +65,11 @@ final class UsageText {
                 + " is turned on by --name or --name=true and off by --name=false. Options end at COMMAND or at"
                 + " --: everything after COMMAND is passed to it unchanged.");
         help.append('\n');
+        paragraph(help, "Each long option may also be set in wsbridge's environment as WSBRIDGE_ and its name in"
+                + " capitals, dashes as underscores (WSBRIDGE_PORT=8080, WSBRIDGE_HEADER_WS; one value a line for"
+                + " the repeatable ones). The command line wins over the environment, the environment over the"
+                + " --config file.");
+        help.append('\n');
         paragraph(help, "Manual: man wsbridge. License: BSD-2-Clause, shown by " + binary + " --license.");
         return help.toString();
     }

@@ -12,11 +12,14 @@ import static org.wsbridge.cli.UsageText.WEBSOCKET;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.wsbridge.config.Config;
+import org.wsbridge.config.ConfigSource;
 import org.wsbridge.config.Limits;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -248,7 +251,8 @@ public final class WsbridgeCommand {
     String authToken;
 
     @Option(names = "--auth-basic", order = ACCESS + 2, paramLabel = "FILE", description = "Serve only requests "
-            + "with a user and password (HTTP Basic) from FILE, an htpasswd file of bcrypt hashes (htpasswd -B); "
+            + "with a user and password (HTTP Basic) from FILE, an htpasswd file of bcrypt (htpasswd -B) or "
+            + "SHA-crypt ($5$, $6$: openssl passwd -6) hashes; "
             + "others get 401. With --auth-token, either will do. Re-read when it changes. Default: none.")
     String authBasic;
 
@@ -279,9 +283,10 @@ public final class WsbridgeCommand {
     boolean help;
 
     @Option(names = "--config", order = OTHER + 6, paramLabel = "FILE", description = "Read options from this "
-            + "TOML file: each key is a long option name without the dashes (port = 8080, ssl = true, header = "
+            + "TOML file (YAML if its name ends in .yaml or .yml): each key is a long option name without the dashes (port = 8080, ssl = true, header = "
             + "[\"X-A: 1\", \"X-B: 2\"]), and command = [\"./prog\", \"arg\"] gives COMMAND and its arguments. "
-            + "An option given on the command line replaces the file's value. Default: none.")
+            + "An option given on the command line replaces the file's value. SIGHUP reads it again (origins, "
+            + "headers, log level and credentials change; see the man page). Default: none.")
     String configFile;
 
     @Option(names = "--print-config", order = OTHER + 7, description = "Check the options, print the "
@@ -298,9 +303,10 @@ public final class WsbridgeCommand {
 
     /**
      * Runs the command line of the real process: reads {@code -Dwsbridge.argv0} (set by the launcher) and the
-     * process environment, then see {@link #run(String[], Invocation, PrintStream, PrintStream, Function)}.
+     * process environment, then see {@link #run(String[], Invocation, PrintStream, PrintStream, BiFunction)}.
      */
-    public static int run(String[] args, PrintStream out, PrintStream err, Function<Config, Integer> server) {
+    public static int run(String[] args, PrintStream out, PrintStream err,
+                          BiFunction<Config, ConfigSource, Integer> server) {
         return run(args, Invocation.current(System.getProperty("wsbridge.argv0")), out, err, server);
     }
 
@@ -311,6 +317,15 @@ public final class WsbridgeCommand {
      */
     public static int run(String[] args, Invocation invocation, PrintStream out, PrintStream err,
                           Function<Config, Integer> server) {
+        return run(args, invocation, out, err, (config, source) -> server.apply(config));
+    }
+
+    /**
+     * As {@link #run(String[], Invocation, PrintStream, PrintStream, Function)}; the server also gets the source
+     * that reads the configuration again on SIGHUP.
+     */
+    public static int run(String[] args, Invocation invocation, PrintStream out, PrintStream err,
+                          BiFunction<Config, ConfigSource, Integer> server) {
         WsbridgeCommand options = new WsbridgeCommand();
         CommandLine cli = GoFlagSyntax.commandLine(options);
         String binary = invocation.binary();
@@ -324,7 +339,8 @@ public final class WsbridgeCommand {
             out.flush();
             return EXIT_OK;
         }
-        if (args.length == 0) {
+        if (args.length == 0 && EnvironmentOptions.of(cli.getCommandSpec(), cli.getParseResult(), invocation)
+                .arguments().isEmpty()) {
             out.println("Command line arguments are missing."); // stdout, as websocketd does
             out.flush();
             err.print(UsageText.brief(binary));
@@ -337,37 +353,72 @@ public final class WsbridgeCommand {
             out.flush();
             return EXIT_OK;
         }
-        if (options.configFile != null) {
-            try {
-                readConfigFile(cli, options.configFile, args, invocation);
-            } catch (UsageError e) {
-                return fail(err, binary, e);
-            }
-        }
         Config config;
         try {
-            config = new StartupChecks(options, invocation).config();
+            config = configure(cli, options, args, invocation);
         } catch (UsageError e) {
             return fail(err, binary, e);
         }
         if (options.printConfig) {
-            out.print(ConfigFile.print(cli.getCommandSpec()));
+            out.print(ConfigFile.print(cli.getCommandSpec(), options.configFile == null ? ConfigFile.Format.TOML
+                    : ConfigFile.Format.of(options.configFile)));
             out.flush();
             return EXIT_OK;
         }
-        return server.apply(config);
+        return server.apply(config, new ConfigRereader(args, invocation, cli.getCommandSpec(), config));
     }
 
-    // Parses again with the file's values in front of the command line's (picocli resets every field first).
-    private static void readConfigFile(CommandLine cli, String name, String[] args, Invocation invocation)
+    /**
+     * Parses {@code args} again for SIGHUP, with the {@code --config} file as it is now.
+     *
+     * @return the parsed command (its spec holds every option's value) and the Config it makes
+     */
+    static Parsed parse(String[] args, Invocation invocation) throws UsageError {
+        WsbridgeCommand options = new WsbridgeCommand();
+        CommandLine cli = GoFlagSyntax.commandLine(options);
+        try {
+            cli.parseArgs(args);
+        } catch (ParameterException e) {
+            throw new UsageError(EXIT_USAGE, true, GoFlagSyntax.describe(e));
+        }
+        return new Parsed(cli.getCommandSpec(), configure(cli, options, args, invocation));
+    }
+
+    /** A command line parsed and checked: the option values and the configuration they make. */
+    record Parsed(CommandSpec spec, Config config) {
+    }
+
+    // The environment's and the --config file's options (if any) merged in, then every check.
+    private static Config configure(CommandLine cli, WsbridgeCommand options, String[] args, Invocation invocation)
             throws UsageError {
-        ConfigFile file = ConfigFile.read(name, invocation);
-        List<String> merged = file.arguments(cli.getCommandSpec(), cli.getParseResult(), args);
+        EnvironmentOptions environment = EnvironmentOptions.of(cli.getCommandSpec(), cli.getParseResult(),
+                invocation);
+        String configFile = options.configFile != null ? options.configFile : environment.value("--config");
+        if (configFile != null || !environment.arguments().isEmpty()) {
+            reparse(cli, environment, configFile == null ? null : ConfigFile.read(configFile, invocation), args);
+        }
+        return new StartupChecks(options, invocation).config();
+    }
+
+    /**
+     * Parses again with the file's values, then the environment's, in front of the command line's (picocli
+     * resets every field first); each option comes from one of them only: command line, else environment, else
+     * file.
+     */
+    private static void reparse(CommandLine cli, EnvironmentOptions environment, ConfigFile file, String[] args)
+            throws UsageError {
+        List<String> given = new ArrayList<>(environment.arguments());
+        given.addAll(List.of(args));
+        List<String> merged = file == null ? given
+                : file.arguments(cli.getCommandSpec(), cli.getParseResult(), environment.options(), given);
         try {
             cli.parseArgs(merged.toArray(String[]::new));
         } catch (ParameterException e) {
-            UsageError fromFile = file.describe(e);
-            throw fromFile != null ? fromFile : new UsageError(EXIT_USAGE, true, GoFlagSyntax.describe(e));
+            UsageError described = environment.describe(e);
+            if (described == null && file != null) {
+                described = file.describe(e);
+            }
+            throw described != null ? described : new UsageError(EXIT_USAGE, true, GoFlagSyntax.describe(e));
         }
     }
 

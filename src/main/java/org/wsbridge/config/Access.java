@@ -9,7 +9,7 @@ import java.util.Optional;
  * is served or spawned. With none of them, anyone may connect, as with websocketd.
  *
  * @param tokenFile {@code --auth-token}: bearer tokens, one a line (plain or {@code sha256:HEX}), absolute
- * @param basicFile {@code --auth-basic}: an htpasswd file of bcrypt hashes, absolute
+ * @param basicFile {@code --auth-basic}: an htpasswd file of bcrypt or SHA-crypt hashes, absolute
  * @param command   {@code --auth-command}: the program that decides instead (not with the files), absolute
  */
 public record Access(Optional<Path> tokenFile, Optional<Path> basicFile, Optional<Path> command) {

@@ -65,6 +65,22 @@ public record Config(
         Objects.requireNonNull(monitoring, "monitoring");
     }
 
+    /**
+     * This configuration with what SIGHUP may change taken from {@code read}: origins, headers, log level,
+     * credentials (unless they would be turned on or off), the per-session limits, negotiation, {@code --passenv}
+     * and the proxy settings. Listeners, TLS, what is served, {@code --maxforks}, {@code --closems},
+     * {@code --reverselookup}, the log format and metrics stay: they are bound at startup.
+     */
+    public Config withChangeable(Config read) {
+        Limits now = read.limits();
+        Limits merged = new Limits(limits.maxForks(), now.maxFrameSize(), now.maxLineSize(), limits.closeMs(),
+                now.pingMs(), now.cgiTimeoutMs(), now.cgiMaxBody());
+        Access credentials = access.required() == read.access().required() ? read.access() : access;
+        return new Config(listen, tls, launch, read.passEnv(), staticDir, cgiDir, devConsole, merged, read.origins(),
+                read.headers(), reverseLookup, read.logLevel(), logFormat, read.proxying(), credentials,
+                read.negotiation(), monitoring);
+    }
+
     /** True when connections are served over TLS ({@code --ssl}). */
     public boolean secure() {
         return tls.isPresent();

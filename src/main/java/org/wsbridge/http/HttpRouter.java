@@ -12,6 +12,7 @@ import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.wsbridge.log.LogScope;
 import org.wsbridge.request.HttpCodec;
 import org.wsbridge.request.ScriptTarget;
@@ -44,14 +45,22 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         }
     };
 
-    private final Routes routes;
+    private final Supplier<Routes> inForce;
+    /** The routes of the request being routed (or of the last one). */
+    private Routes routes;
     private final ArrayDeque<Object> held = new ArrayDeque<>();
     private HttpRoute.Exchange exchange;
     private boolean bodyOpen;
     private boolean replayScheduled;
 
     public HttpRouter(Routes routes) {
-        this.routes = routes;
+        this(() -> routes);
+    }
+
+    /** A router that routes each request with the routes in force when it arrives (they change on SIGHUP). */
+    public HttpRouter(Supplier<Routes> routes) {
+        this.inForce = routes;
+        this.routes = routes.get();
     }
 
     /**
@@ -165,6 +174,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
     }
 
     private void route(ChannelHandlerContext ctx, HttpRequest request) {
+        routes = inForce.get();
         LogScope scope = routes.log().with("url", url(request));
         Optional<String> clean = CleanPathRedirect.location(request.uri());
         if (clean.isPresent()) {

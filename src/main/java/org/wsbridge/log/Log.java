@@ -30,7 +30,8 @@ public final class Log {
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSXXX", Locale.ROOT);
 
     private final OutputStream out;
-    private final LogLevel threshold;
+    /** Changed by SIGHUP ({@code --loglevel}); volatile, as lines are written from every thread. */
+    private volatile LogLevel threshold;
     private final Clock clock;
     /** Null for the text format: the JSON machinery exists only when asked for. */
     private final JsonFactory json;
@@ -59,6 +60,11 @@ public final class Log {
     /** A scope with no associated pairs, for server-wide lines. */
     public LogScope root() {
         return json == null ? new LogScope(this, "") : new LogScope(this, new String[0]);
+    }
+
+    /** From now on, print the lines at {@code least} or more severe ({@code --loglevel} after a reload). */
+    public void threshold(LogLevel least) {
+        this.threshold = least;
     }
 
     /** True when a line at this level would be printed; lets callers skip building expensive messages. */

@@ -16,9 +16,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.wsbridge.config.Config;
+import org.wsbridge.config.ConfigSource;
+import org.wsbridge.config.LogLevel;
+import org.wsbridge.config.Reload;
+import org.wsbridge.config.ReloadException;
 import org.wsbridge.http.CgiHandler;
 import org.wsbridge.http.DevConsoleHandler;
 import org.wsbridge.request.HttpResponses;
@@ -47,27 +54,50 @@ import org.wsbridge.websocket.Upgrader;
 /**
  * A running wsbridge: binds every listener, serves until SIGTERM or SIGINT, then shuts down gracefully (every
  * session closed with 1001, every running CGI script's connection dropped, every child ended through the
- * termination ladder) and returns the exit status.
+ * termination ladder) and returns the exit status. SIGHUP reads the configuration again and puts what can change
+ * without a restart in force for the requests that follow ({@link #reload}).
  */
 public final class Server {
     /** Exit status when a listener cannot be bound, as websocketd. */
     public static final int EXIT_CANNOT_LISTEN = 3;
     private static final int EXIT_INVALID = 1;
 
+    /** The configuration wsbridge started with: what a reload cannot change comes from here. */
     private final Config config;
+    private final ConfigSource source;
     private final String version;
+    private final Log log;
     private final LogScope scope;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final ChannelGroup sessions = new DefaultChannelGroup("sessions", GlobalEventExecutor.INSTANCE);
     private final ForkLimiter forks;
     private final ReverseLookup names;
-    private Optional<CgiHandler> cgi = Optional.empty();
+    /** Every CGI stage built, the replaced ones too: their scripts may still run at shutdown. */
+    private final List<CgiHandler> cgi = new CopyOnWriteArrayList<>();
+    /** What requests are served with now; replaced as a whole by a reload. */
+    private final AtomicReference<Serving> serving = new AtomicReference<>();
     private volatile boolean shuttingDown;
 
-    public Server(Config config, String version) {
+    /**
+     * What the requests are served with: built from one configuration, never changed, replaced on SIGHUP. A
+     * session or CGI run keeps what it started with.
+     *
+     * @param metrics {@code --metricsport}'s routes, else empty
+     */
+    private record Serving(Config config, Routes routes, Optional<AccessPolicy> access, Optional<Routes> metrics) {
+    }
+
+    /** What every {@link Serving} shares: the counters and the reaper live as long as the server. */
+    private record Shared(FdBudget fds, Reaper reaper, Metrics metrics, Optional<PrometheusMetrics> prometheus) {
+    }
+
+    /** @param source reads the configuration again on SIGHUP */
+    public Server(Config config, ConfigSource source, String version) {
         this.config = config;
+        this.source = source;
         this.version = version;
-        this.scope = Log.toStdout(config.logLevel(), config.logFormat()).root();
+        this.log = Log.toStdout(config.logLevel(), config.logFormat());
+        this.scope = log.root();
         this.forks = new ForkLimiter(config.limits().maxForks());
         this.names = config.reverseLookup() ? ReverseLookup.on() : ReverseLookup.off();
     }
@@ -82,8 +112,6 @@ public final class Server {
         NativeStartup startup = new NativeStartup();
         int fdLimit;
         Optional<SslContext> tls;
-        Routes routes;
-        Optional<AccessPolicy> access;
         try {
             startup.fillClosedStdio();
             startup.resetSigchld();
@@ -97,19 +125,11 @@ public final class Server {
         FdBudget fds = new FdBudget(fdLimit, startup::openFdCount, forks);
         scope.info("server", "fd limit " + fdLimit + ": room for about " + grouped(fds.capacity()) + " sessions");
         Reaper reaper = Reaper.start(scope);
-        Optional<MetricsHandler> monitoring = Optional.empty();
+        Optional<PrometheusMetrics> prometheus = config.monitoring().enabled()
+                ? Optional.of(new PrometheusMetrics(fds)) : Optional.empty();
+        Shared shared = new Shared(fds, reaper, prometheus.isPresent() ? prometheus.get() : Metrics.NONE, prometheus);
         try {
-            Metrics metrics = Metrics.NONE;
-            if (config.monitoring().enabled()) {
-                PrometheusMetrics prometheus = new PrometheusMetrics(fds);
-                metrics = prometheus;
-                monitoring = Optional.of(new MetricsHandler(prometheus, () -> !shuttingDown && fds.roomForSession(),
-                        HttpResponses.forPlainHttp(config.headers(), Clock.systemUTC())));
-            }
-            UpgradeContext context = new UpgradeContext(forks, fds, reaper, sessions, new OriginCheck(config.origins()),
-                    "wsbridge/" + version, names, metrics);
-            routes = routes(context, monitoring.filter(m -> config.monitoring().port().isEmpty()));
-            access = AccessPolicy.of(config, context, scope);
+            serving.set(serve(config, shared, Optional.empty()));
         } catch (IOException e) {
             scope.fatal("server", e.getMessage());
             return EXIT_INVALID;
@@ -119,12 +139,15 @@ public final class Server {
         Listeners listeners = new Listeners(config, boss, workers, scope);
         try {
             // Before the banner: a supervisor may send SIGTERM as soon as it sees the port announced.
-            SignalHandlers.install(stopRequested::countDown);
+            SignalHandlers.install(stopRequested::countDown, () -> reload(shared));
             String label = banner();
-            listeners.bind(new ServerInitializer(tls, routes, access, scope), label);
+            Optional<Supplier<AccessPolicy>> access = config.access().required()
+                    ? Optional.of(() -> serving.get().access().orElseThrow()) : Optional.empty();
+            listeners.bind(new ServerInitializer(tls, () -> serving.get().routes(), access, scope), label);
             if (config.monitoring().port().isPresent()) {
-                listeners.bindMetrics(new ServerInitializer(Optional.empty(), metricsRoutes(monitoring.get()),
-                        Optional.empty(), scope), config.monitoring().port().getAsInt());
+                listeners.bindMetrics(new ServerInitializer(Optional.empty(),
+                        () -> serving.get().metrics().orElseThrow(), Optional.empty(), scope),
+                        config.monitoring().port().getAsInt());
             }
             stopRequested.await();
             shutdown(listeners);
@@ -145,15 +168,67 @@ public final class Server {
         }
     }
 
+    /**
+     * Builds what requests are served with under {@code config}; the credential files are read now.
+     *
+     * @param before what was served until now (its count of failed logins goes on), empty at startup
+     */
+    private Serving serve(Config config, Shared shared, Optional<Serving> before) throws IOException {
+        Optional<MetricsHandler> monitoring = shared.prometheus().map(prometheus -> new MetricsHandler(prometheus,
+                () -> !shuttingDown && shared.fds().roomForSession(),
+                HttpResponses.forPlainHttp(config.headers(), Clock.systemUTC())));
+        UpgradeContext context = new UpgradeContext(forks, shared.fds(), shared.reaper(), sessions,
+                new OriginCheck(config.origins()), "wsbridge/" + version, names, shared.metrics());
+        boolean ownPort = config.monitoring().port().isPresent();
+        Routes routes = routes(config, context, monitoring.filter(m -> !ownPort));
+        Optional<AccessPolicy> access = AccessPolicy.of(config, context, scope, before.flatMap(Serving::access));
+        return new Serving(config, routes, access, monitoring.filter(m -> ownPort).map(m -> metricsRoutes(config, m)));
+    }
+
+    /**
+     * SIGHUP: reads the configuration again and, when it is valid, serves the requests that follow with it; says
+     * in the log what changed and what needs a restart. An invalid one is logged and changes nothing.
+     */
+    private synchronized void reload(Shared shared) {
+        if (shuttingDown) {
+            return;
+        }
+        Reload reload;
+        Serving next;
+        try {
+            reload = source.reread();
+            next = serve(reload.config(), shared, Optional.of(serving.get()));
+        } catch (ReloadException | IOException e) {
+            scope.error("server", "SIGHUP: configuration not reloaded, the running one stays: " + e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            scope.error("server", "SIGHUP: configuration not reloaded after an internal error, the running one "
+                    + "stays: " + e);
+            return;
+        }
+        serving.set(next);
+        reload.commit().run();
+        // The report is printed if either --loglevel prints it: a new, more verbose one is put in force first.
+        if (!log.enabled(LogLevel.INFO)) {
+            log.threshold(reload.config().logLevel());
+        }
+        scope.info("server", "SIGHUP: " + ReloadReport.of(reload));
+        if (config.secure() && reload.applied().contains("--origin")) {
+            OriginCheck.insecureEntryWarnings(reload.config().origins()).forEach(w -> scope.error("server", w));
+        }
+        log.threshold(reload.config().logLevel());
+    }
+
     /** {@code --metricsport}: its own listener answers the metrics paths and nothing else. */
-    private Routes metricsRoutes(MetricsHandler metrics) {
+    private Routes metricsRoutes(Config config, MetricsHandler metrics) {
         HttpResponses plain = HttpResponses.forPlainHttp(config.headers(), Clock.systemUTC());
         return new Routes(scope, Optional.empty(), uri -> null, List.of(metrics), plain,
                 HttpResponses.bare(Clock.systemUTC()), false, "");
     }
 
     /** @param metrics {@code --metrics} on the main port: answered first, before the dev console, CGI and files */
-    private Routes routes(UpgradeContext context, Optional<MetricsHandler> metrics) throws IOException {
+    private Routes routes(Config config, UpgradeContext context, Optional<MetricsHandler> metrics)
+            throws IOException {
         Optional<Upgrader> upgrader = config.launch().map(l -> new Upgrader(config, context));
         ScriptResolver scripts = config.launch().isPresent() ? ScriptResolver.of(config.launch().get()) : uri -> null;
         HttpResponses plain = HttpResponses.forPlainHttp(config.headers(), Clock.systemUTC());
@@ -163,8 +238,9 @@ public final class Server {
             stages.add(new DevConsoleHandler(plain, Instant.now(), config.secure(), config.proxying().basePath()));
         }
         if (config.cgiDir().isPresent()) {
-            cgi = Optional.of(new CgiHandler(config.cgiDir().get(), config, context, plain));
-            stages.add(cgi.get());
+            CgiHandler cgiStage = new CgiHandler(config.cgiDir().get(), config, context, plain);
+            cgi.add(cgiStage);
+            stages.add(cgiStage);
         }
         if (config.staticDir().isPresent()) {
             // A cgidir inside the staticdir must never be served as source.
@@ -219,7 +295,7 @@ public final class Server {
         shuttingDown = true; // /readyz: 503 from now on
         scope.info("server", "Shutting down: closing " + sessions.size() + " session(s)");
         listeners.close();
-        cgi.ifPresent(CgiHandler::shutdown);
+        cgi.forEach(CgiHandler::shutdown);
         for (Channel ch : sessions) {
             ch.eventLoop().execute(() -> {
                 Session session = ch.pipeline().get(Session.class);

@@ -7,6 +7,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.wsbridge.request.HttpResponses;
 import org.wsbridge.http.HttpRouter;
 import org.wsbridge.http.RequestLimitsHandler;
@@ -21,12 +22,19 @@ import org.wsbridge.log.LogScope;
  */
 final class ServerInitializer extends ChannelInitializer<Channel> {
     private final Optional<SslContext> tls;
-    private final Routes routes;
-    private final Optional<AccessPolicy> access;
+    private final Supplier<Routes> routes;
+    /** Empty when anyone may connect; whether it is present cannot change while wsbridge runs. */
+    private final Optional<Supplier<AccessPolicy>> access;
     private final LogScope log;
     private final HttpResponses bare = HttpResponses.bare(Clock.systemUTC());
 
     ServerInitializer(Optional<SslContext> tls, Routes routes, Optional<AccessPolicy> access, LogScope log) {
+        this(tls, () -> routes, access.map(policy -> () -> policy), log);
+    }
+
+    /** Each request is routed and checked with what is in force when it arrives (SIGHUP changes it). */
+    ServerInitializer(Optional<SslContext> tls, Supplier<Routes> routes, Optional<Supplier<AccessPolicy>> access,
+                      LogScope log) {
         this.tls = tls;
         this.routes = routes;
         this.access = access;
@@ -40,7 +48,8 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
         p.addLast("http", RequestLimitsHandler.serverCodec());
         p.addLast("limits", new RequestLimitsHandler(RequestLimitsHandler.HEADER_TIMEOUT, bare, log));
         // Before "chunked", so that it sees the last piece of every response.
-        access.ifPresent(policy -> p.addLast("access", new AccessGate(policy, routes.plain(), log, routes.secure())));
+        access.ifPresent(policy -> p.addLast("access", new AccessGate(policy, () -> routes.get().plain(), log,
+                routes.get().secure())));
         if (tls.isPresent()) {
             p.addLast("chunked", new ChunkedWriteHandler()); // static files go out in chunks over TLS (no sendfile)
         }

@@ -60,6 +60,15 @@ final class CliRun {
         return new Result(exit, out.toString(UTF_8), err.toString(UTF_8), seen.get());
     }
 
+    /** The Config of a run that must reach the server. */
+    Config config(String... args) {
+        Result result = run(args);
+        if (result.exit() != 0 || result.config() == null) {
+            throw new AssertionError("expected a server start: " + result);
+        }
+        return result.config();
+    }
+
     /** What one run produced; {@code config} is null unless the server was reached. */
     record Result(int exit, String out, String err, Config config) {
         Launch launch() {

@@ -63,6 +63,8 @@ class SystemdUnitIT {
         Files.createDirectories(program.getParent());
         Files.copy(Wsbridge.basedir().resolve("examples/bash/greeter.sh"), program);
         copyTree(SYSTEM_UNITS, root.resolve("usr/lib/systemd/system"));
+        Files.createDirectories(root.resolve("bin")); // ExecReload's kill, as every system has it
+        Files.copy(Path.of("/bin/kill"), root.resolve("bin/kill"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
         Path unit = root.resolve("etc/systemd/system/wsbridge.service");
         Files.createDirectories(unit.getParent());
         Files.copy(UNIT, unit);

@@ -23,8 +23,9 @@ import org.wsbridge.testing.ShellScript;
 
 /**
  * {@code --auth-basic}: an htpasswd file of bcrypt hashes (made here by Bouncy Castle, not by the library wsbridge
- * checks them with); the program sees AUTH_TYPE=Basic and REMOTE_USER, never the password; refusals, malformed
- * credentials, a changed file, the failure limit, and the checks running on their own threads.
+ * checks them with) and SHA-crypt ones (made by {@code openssl passwd}); the program sees AUTH_TYPE=Basic and
+ * REMOTE_USER, never the password; refusals, malformed credentials, a changed file, the failure limit, and the
+ * checks running on their own threads.
  */
 class AuthBasicIT {
     private static final String PASSWORD = "correct horse 42";
@@ -107,6 +108,24 @@ class AuthBasicIT {
     }
 
     @Test
+    void shaCryptEntriesMadeByOpenSslLetTheirUsersIn() throws Exception {
+        OpenSslCli.assumeInstalled();
+        String sha256 = OpenSslCli.run("passwd", "-5", PASSWORD).strip();
+        String sha512 = OpenSslCli.run("passwd", "-6", "dävid").strip();
+        assertTrue(sha256.startsWith("$5$") && sha512.startsWith("$6$"), sha256 + " " + sha512);
+        Path file = htpasswd("erin:" + sha256, "dave:" + sha512, "alice:" + bcrypt("2y", PASSWORD));
+        try (Wsbridge server = Wsbridge.start("--auth-basic=" + file, "env")) {
+            assertEquals("erin", env(server, basic("erin", PASSWORD)).get("REMOTE_USER"));
+            assertEquals("dave", env(server, basic("dave", "dävid")).get("REMOTE_USER"));
+            assertEquals("alice", env(server, basic("alice", PASSWORD)).get("REMOTE_USER"), "bcrypt beside them");
+            assertEquals(401, upgrade(server, "/wrong", "Authorization: " + basic("erin", "guess")).status());
+            assertEquals(401, upgrade(server, "/wrong", "Authorization: " + basic("dave", "david")).status());
+            assertEquals(401, upgrade(server, "/wrong", "Authorization: " + basic("mallory", PASSWORD)).status());
+            assertNoSecretLogged(server, PASSWORD, "dävid", "guess");
+        }
+    }
+
+    @Test
     void wrongMissingAndMalformedCredentialsAreRefused() throws Exception {
         Path file = htpasswd("alice:" + bcrypt("2y", PASSWORD));
         try (Wsbridge server = Wsbridge.start("--auth-basic=" + file, "--loglevel=debug", "env")) {
@@ -175,7 +194,7 @@ class AuthBasicIT {
             }, Duration.ofSeconds(10), () -> "the old password (remembered as a success) still works");
             assertEquals("alice", env(server, basic("alice", "new password")).get("REMOTE_USER"));
             assertEquals("dave", env(server, basic("dave", "d")).get("REMOTE_USER"));
-            server.awaitLog(l -> l.contains("line 3: the hash of eve is not bcrypt"), Duration.ofSeconds(5));
+            server.awaitLog(l -> l.contains("line 3: the hash of eve is neither bcrypt"), Duration.ofSeconds(5));
         }
     }
 
@@ -198,7 +217,7 @@ class AuthBasicIT {
         Path file = htpasswd("alice:$apr1$abc$def");
         Wsbridge.Result result = Wsbridge.runToExit(List.of("--auth-basic=" + file, "cat"), Duration.ofSeconds(20));
         assertEquals(1, result.exit());
-        assertTrue(result.stderr().contains("--auth-basic: " + file + " line 1: the hash of alice is not bcrypt"),
+        assertTrue(result.stderr().contains("--auth-basic: " + file + " line 1: the hash of alice is neither bcrypt"),
                 result.stderr());
     }
 }

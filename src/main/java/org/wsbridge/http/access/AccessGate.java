@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.wsbridge.log.LogScope;
 import org.wsbridge.request.HttpResponses;
 import org.wsbridge.request.RemoteUser;
@@ -31,8 +32,8 @@ import org.wsbridge.request.RemoteUser;
  * read and dropped. Leaves the pipeline when a 101 Switching Protocols goes out. Not sharable.
  */
 public final class AccessGate extends ChannelDuplexHandler {
-    private final AccessPolicy policy;
-    private final HttpResponses responses;
+    private final Supplier<AccessPolicy> policy;
+    private final Supplier<HttpResponses> responses;
     private final LogScope log;
     private final boolean secure;
     private final ArrayDeque<Object> queued = new ArrayDeque<>();
@@ -44,8 +45,13 @@ public final class AccessGate extends ChannelDuplexHandler {
     private boolean dropBody;
     private boolean pausedReading;
 
-    /** @param responses the plain-HTTP responses ({@code --header}, {@code --header-http}) */
-    public AccessGate(AccessPolicy policy, HttpResponses responses, LogScope log, boolean secure) {
+    /**
+     * A gate that asks for the policy and the responses in force at each request (they change on SIGHUP).
+     *
+     * @param responses the plain-HTTP responses ({@code --header}, {@code --header-http})
+     */
+    public AccessGate(Supplier<AccessPolicy> policy, Supplier<HttpResponses> responses, LogScope log,
+                      boolean secure) {
         this.policy = policy;
         this.responses = responses;
         this.log = log;
@@ -87,8 +93,9 @@ public final class AccessGate extends ChannelDuplexHandler {
     }
 
     private void check(ChannelHandlerContext ctx, HttpRequest request) {
-        String address = policy.clientAddress(ctx.channel(), request);
-        CompletableFuture<Verdict> verdict = policy.check(ctx.channel(), request, address, log);
+        AccessPolicy now = policy.get();
+        String address = now.clientAddress(ctx.channel(), request);
+        CompletableFuture<Verdict> verdict = now.check(ctx.channel(), request, address, log);
         LogScope scope = log.with("url", url(request)).with("remote", address);
         if (verdict.isDone()) {
             decide(ctx, request, verdict.join(), scope);
@@ -131,7 +138,7 @@ public final class AccessGate extends ChannelDuplexHandler {
             // The client waits for a 100 before sending the body: the next bytes could be either, so end here.
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
-        responses.send(ctx, request, response);
+        responses.get().send(ctx, request, response);
         ReferenceCountUtil.release(request);
     }
 

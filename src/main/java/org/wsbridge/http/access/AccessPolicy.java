@@ -52,6 +52,15 @@ public final class AccessPolicy {
      * @param context spawns the {@code --auth-command}
      */
     public static Optional<AccessPolicy> of(Config config, UpgradeContext context, LogScope log) throws IOException {
+        return of(config, context, log, Optional.empty());
+    }
+
+    /**
+     * As {@link #of(Config, UpgradeContext, LogScope)} after a reload: the files are read again, and the count of
+     * failed attempts goes on from {@code before}'s, so a SIGHUP does not lift a block.
+     */
+    public static Optional<AccessPolicy> of(Config config, UpgradeContext context, LogScope log,
+                                            Optional<AccessPolicy> before) throws IOException {
         Access access = config.access();
         Proxying proxying = config.proxying();
         if (!access.required()) {
@@ -77,7 +86,8 @@ public final class AccessPolicy {
         }
         Optional<CommandCheck.Settings> command = access.command().map(program -> new CommandCheck.Settings(program,
                 context, config.passEnv(), config.secure(), proxying));
-        return Optional.of(new AccessPolicy(tokens, passwords, command, new FailureLimit(clock), proxying));
+        FailureLimit failures = before.map(p -> p.failures).orElseGet(() -> new FailureLimit(clock));
+        return Optional.of(new AccessPolicy(tokens, passwords, command, failures, proxying));
     }
 
     /**

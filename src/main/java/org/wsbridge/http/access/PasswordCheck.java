@@ -19,12 +19,13 @@ import javax.crypto.spec.SecretKeySpec;
 import org.springframework.security.crypto.bcrypt.BCrypt;
 
 /**
- * Checks a user's password against the {@code --auth-basic} file. bcrypt takes tens of milliseconds by design,
- * so it runs on a small bounded pool ({@value #THREADS} threads, {@value #QUEUE} waiting checks; more is "busy"),
- * never on an event loop. A success is remembered for {@value #REMEMBER_MINUTES} minutes as an HMAC of user and
- * password under a key made at startup, tied to the user's hash in the file (a changed hash forgets it), so a
- * client that reconnects often does not pay for bcrypt each time. An unknown user costs a bcrypt too, so the
- * time taken does not tell which users exist. Thread-safe.
+ * Checks a user's password against the {@code --auth-basic} file. bcrypt takes tens of milliseconds by design and
+ * SHA-crypt a few, so checks run on a small bounded pool ({@value #THREADS} threads, {@value #QUEUE} waiting
+ * checks; more is "busy"), never on an event loop. A success is remembered for {@value #REMEMBER_MINUTES} minutes
+ * as an HMAC of user and password under a key made at startup, tied to the user's hash in the file (a changed hash
+ * forgets it), so a client that reconnects often does not pay for the hash each time. An unknown user's password
+ * is checked against some listed user's hash (as a rule of the kind and cost of the others; a bcrypt one when the
+ * file lists nobody), so the time taken does not tell which users exist. Thread-safe.
  */
 final class PasswordCheck {
     static final int THREADS = 2;
@@ -73,14 +74,16 @@ final class PasswordCheck {
 
     /** Whether {@code password} is {@code user}'s; fails with {@link Busy} when too many checks wait. */
     CompletableFuture<Boolean> matches(String user, String password) {
-        Optional<String> hash = users.current().hashOf(user);
+        Htpasswd listed = users.current();
+        Optional<String> hash = listed.hashOf(user);
         byte[] mac = mac(user, password);
         if (hash.isPresent() && isRemembered(user, hash.get(), mac)) {
             return CompletableFuture.completedFuture(true);
         }
         try {
             return CompletableFuture.supplyAsync(() -> {
-                boolean ok = Htpasswd.matches(password, hash.orElse(unknownUserHash)) && hash.isPresent();
+                String against = hash.or(() -> listed.anyHash()).orElse(unknownUserHash);
+                boolean ok = Htpasswd.matches(password, against) && hash.isPresent();
                 if (ok) {
                     remember(user, hash.get(), mac);
                 }
