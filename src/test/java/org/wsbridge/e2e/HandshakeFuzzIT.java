@@ -111,6 +111,10 @@ class HandshakeFuzzIT {
             assertEquals(101, answer(server, RawWs.upgradeRequest("/", headers(95))).status(), "100 header lines");
             assertEquals(101, answer(server, RawWs.upgradeRequest("/", "X-Big: " + "b".repeat(7 * 1024))).status());
             server.awaitNoChildren(Duration.ofSeconds(5));
+            // The log is read from the server's output as it comes: wait for the second session's last line,
+            // which follows every CONNECT a wrongly spawned process would have logged.
+            Poll.until(() -> count(server, "| DISCONNECT") == 2, Duration.ofSeconds(10),
+                    () -> count(server, "| DISCONNECT") + " DISCONNECT lines for 2 sessions");
             assertEquals(2, count(server, "| CONNECT"), "only the two valid upgrades started a process");
         }
     }
