@@ -128,6 +128,10 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
 
     /** The 101 went out and this handler is in the pipeline: start relaying. */
     public void upgraded() {
+        if (state != State.STARTING) {
+            // Aborted while the 101 was on its way (the client left): it is over already, and stays so.
+            return;
+        }
         state = State.OPEN;
         scope.access("session", "CONNECT");
         if (!channel.isActive()) {
