@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
@@ -25,6 +24,7 @@ import org.wsbridge.config.LogLevel;
 import org.wsbridge.log.LogScope;
 import org.wsbridge.metrics.Traffic;
 import org.wsbridge.process.LineFramer;
+import org.wsbridge.request.InflateLimit;
 import org.wsbridge.request.PingWatch;
 
 /**
@@ -414,7 +414,7 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (inflatedPastLimit(cause)) {
+        if (InflateLimit.reached(cause)) {
             scope.access("websocket", "Compressed message over --maxframesize " + settings.maxFrameSize()
                     + " bytes once inflated");
             closeWith(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "message too big");
@@ -422,16 +422,6 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
         }
         scope.debug("websocket", "Connection error: " + cause);
         channel.close();
-    }
-
-    /** permessage-deflate: Netty's inflater stops at --maxframesize bytes by throwing this (wrapped or not). */
-    private static boolean inflatedPastLimit(Throwable cause) {
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof DecompressionException && String.valueOf(t.getMessage()).contains("maximum size")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
