@@ -160,7 +160,9 @@ public final class Server {
         List<HttpRoute> stages = new ArrayList<>();
         metrics.ifPresent(stages::add);
         if (config.devConsole()) {
-            stages.add(new DevConsoleHandler(plain, Instant.now(), config.secure(), config.proxying().basePath()));
+            boolean binaryEndpoint = config.launch().map(l -> l.binary() || l.relay().isPresent()).orElse(false);
+            stages.add(new DevConsoleHandler(plain, Instant.now(), config.secure(), config.proxying().basePath(),
+                    binaryEndpoint));
         }
         if (config.cgiDir().isPresent()) {
             cgi = Optional.of(new CgiHandler(config.cgiDir().get(), config, context, plain));
