@@ -231,6 +231,8 @@ public final class Server {
                 RelayFrontend relay = ch.pipeline().get(RelayFrontend.class);
                 if (relay != null) {
                     relay.shutdown();
+                } else if (session == null) {
+                    ch.close(); // a relay upgrade waiting for its target: closing it cancels the connect at once
                 }
             });
         }

@@ -299,11 +299,16 @@ public final class Upgrader {
         LogScope sessionScope = scope.with("id", cgi.uniqueId()).with("remote", cgi.remoteHost())
                 .with("target", to.target().display()).with("origin", origin);
         TcpRelay.Connecting connecting = to.connect(channel);
+        context.sessions().add(channel); // shutdown closes it while the target has not answered: that cancels this
         connecting.future().addListener(f -> {
             if (!f.isSuccess()) {
-                sessionScope.error("relay", "Could not connect to " + to.target().display() + " ("
-                        + TcpRelay.reason(f.cause()) + ")");
-                if (channel.isActive()) {
+                context.sessions().remove(channel);
+                if (!channel.isActive()) { // the client left, or shutdown closed it: the attempt went with it
+                    sessionScope.access("relay", "Connection to " + to.target().display()
+                            + " given up: the client's connection closed first");
+                } else {
+                    sessionScope.error("relay", "Could not connect to " + to.target().display() + " ("
+                            + TcpRelay.reason(f.cause()) + ")");
                     reject(ctx, request, HttpResponseStatus.BAD_GATEWAY,
                             "502 Bad Gateway: could not connect to the relay target", h -> { });
                 }
@@ -317,7 +322,6 @@ public final class Upgrader {
             handshake(channel, request, encoding.get().subprotocol(), compression, EmptyHttpHeaders.INSTANCE,
                     http, sessionScope, frontend::abort, pipeline -> {
                         compression.ifPresent(e -> PermessageDeflate.install(pipeline, e));
-                        context.sessions().add(channel);
                         counted(channel, Metrics.Endpoint.RELAY);
                         frontend.upgraded();
                     });
