@@ -251,12 +251,20 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
 
     @Override
     public void stderr(ByteBuf chunk) {
-        if (settings.passStderr() && !finished()) {
+        if (stderrToClient()) {
             stderrLines.feed(chunk, stderrToClient);
             flushOutput();
         } else {
             stderrLines.feed(chunk, this::logStderr);
         }
+    }
+
+    /**
+     * With --passstderr, once the 101 is out and until the session is over. Before the 101 (only --cgiheaders reads
+     * stderr then, so that a program is not stuck writing it while its header block is awaited) it is logged only.
+     */
+    private boolean stderrToClient() {
+        return settings.passStderr() && state != State.STARTING && !finished();
     }
 
     /** One line to the client: copied straight into the outgoing buffer when it is already valid UTF-8. */
@@ -318,7 +326,7 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
 
     @Override
     public void stderrEof() {
-        if (settings.passStderr() && !finished()) {
+        if (stderrToClient()) {
             stderrLines.finish(stderrToClient);
             flushOutput();
         } else {
