@@ -209,7 +209,8 @@ public final class WsbridgeCommand {
     long cgiMaxBody = Limits.DEFAULT_CGI_MAX_BODY;
 
     @Option(names = "--devconsole", order = HTTP + 5, description = "Answer plain HTTP requests with a page for "
-            + "trying the WebSocket endpoint interactively in a browser. Not with --staticdir or --cgidir. "
+            + "trying the WebSocket endpoint interactively in a browser (against a relay or --binary, typed text "
+            + "goes as bytes). Not with --staticdir or --cgidir. "
             + "Default: off.")
     boolean devConsole;
 

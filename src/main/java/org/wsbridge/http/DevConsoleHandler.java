@@ -16,25 +16,29 @@ import org.wsbridge.request.HttpResponses;
  * {@code --devconsole}: answers every non-upgrade request, whatever its path or method, with the console page
  * ({@link DevConsolePage}), pre-filled with the WebSocket URL of the request ({@code ws(s)://<Host><request-target>}),
  * so visiting {@code http://host/foo} gives a console for {@code ws://host/foo}. Last-Modified is the server's
- * start; If-Modified-Since gives 304.
+ * start; If-Modified-Since gives 304. For an endpoint that takes binary messages only the page sends bytes.
  */
 public final class DevConsoleHandler implements HttpRoute {
     private final HttpResponses responses;
     private final Instant started;
     private final boolean tls;
     private final String basePath;
+    private final boolean binaryEndpoint;
 
     /**
      * @param responses {@link HttpResponses#forPlainHttp}
      * @param started   when the server started: the page's Last-Modified
      * @param tls       true with {@code --ssl}: the URL is then {@code wss://}
      * @param basePath  {@code --basepath}, put back in front of the (stripped) request path; empty for none
+     * @param binaryEndpoint true when the endpoint takes binary messages only (a relay, {@code --binary})
      */
-    public DevConsoleHandler(HttpResponses responses, Instant started, boolean tls, String basePath) {
+    public DevConsoleHandler(HttpResponses responses, Instant started, boolean tls, String basePath,
+                             boolean binaryEndpoint) {
         this.responses = responses;
         this.started = started;
         this.tls = tls;
         this.basePath = basePath;
+        this.binaryEndpoint = binaryEndpoint;
     }
 
     @Override
@@ -46,7 +50,7 @@ public final class DevConsoleHandler implements HttpRoute {
                     Unpooled.EMPTY_BUFFER);
         } else {
             String url = (tls ? "wss://" : "ws://") + host(ctx, request) + basePath + request.uri();
-            response = HttpResponses.contentResponse(request, HttpResponseStatus.OK, DevConsolePage.render(url),
+            response = HttpResponses.contentResponse(request, HttpResponseStatus.OK, DevConsolePage.render(url, binaryEndpoint),
                     HttpResponses.TEXT_HTML);
             response.headers().set("Content-Security-Policy", DevConsolePage.CONTENT_SECURITY_POLICY);
         }

@@ -18,6 +18,10 @@ import org.wsbridge.request.HtmlText;
  * <p>Stable element ids for browser tests: {@code #url}, {@code #connect}, {@code #disconnect}, {@code #state},
  * {@code #log}, {@code #send-input}, {@code #send}, {@code #clear}. Each log row has class {@code row} plus
  * {@code msg-in} (received), {@code msg-out} (sent), {@code ev-open}, {@code ev-close} or {@code ev-error}.
+ *
+ * <p>An endpoint that takes binary messages only (a relay, {@code --binary}) would drop or refuse typed text, so
+ * its page ({@code data-messages="binary"} on the body) sends each message as its UTF-8 bytes and a newline, in a
+ * binary message, and shows binary messages that are UTF-8 as text.
  */
 final class DevConsolePage {
     private static final String STYLE = """
@@ -61,6 +65,7 @@ final class DevConsolePage {
               var urlInput = byId('url'), connectButton = byId('connect'), disconnectButton = byId('disconnect');
               var stateLabel = byId('state'), log = byId('log'), sendInput = byId('send-input');
               var sendButton = byId('send');
+              var binary = document.body.getAttribute('data-messages') === 'binary';
               var socket = null;
               var sent = loadHistory();
               var historyIndex = sent.length;
@@ -101,6 +106,11 @@ final class DevConsolePage {
               }
 
               function describeBinary(buffer) {
+                if (binary) {
+                  try {
+                    return new TextDecoder('utf-8', { fatal: true }).decode(buffer).replace(/\\n$/, '');
+                  } catch (e) { /* not UTF-8: shown as bytes */ }
+                }
                 var bytes = new Uint8Array(buffer), shown = Math.min(bytes.length, 256), hex = [];
                 for (var i = 0; i < shown; i++) { hex.push((bytes[i] < 16 ? '0' : '') + bytes[i].toString(16)); }
                 return 'BLOB (' + bytes.length + ' bytes) ' + hex.join(' ') + (bytes.length > shown ? ' ...' : '');
@@ -168,7 +178,7 @@ final class DevConsolePage {
                 if (!socket || socket.readyState !== WebSocket.OPEN) { return; }
                 var message = sendInput.value;
                 try {
-                  socket.send(message);
+                  socket.send(binary ? new TextEncoder().encode(message + '\\n') : message);
                 } catch (e) {
                   row('ev-error', 'ERROR', String(e && e.message || e));
                   return;
@@ -205,6 +215,10 @@ final class DevConsolePage {
                   event.preventDefault();
                 }
               });
+              if (binary) {
+                sendInput.placeholder = 'Message: sent as bytes (UTF-8 and a newline), as this endpoint takes binary'
+                    + ' messages only; Enter sends, arrow up and down recall earlier ones';
+              }
               setState('closed');
             }());
             """;
@@ -219,7 +233,7 @@ final class DevConsolePage {
             <title>wsbridge console</title>
             <style>%STYLE%</style>
             </head>
-            <body>
+            <body data-messages="%MESSAGES%">
             <form id="connect-form" class="bar" autocomplete="off">
               <label class="hidden-label" for="url">WebSocket URL</label>
               <input id="url" type="text" spellcheck="false" value="%URL%">
@@ -239,6 +253,8 @@ final class DevConsolePage {
             </body>
             </html>
             """.replace("%STYLE%", STYLE).replace("%SCRIPT%", SCRIPT);
+    private static final String TEXT_PAGE = TEMPLATE.replace("%MESSAGES%", "text");
+    private static final String BINARY_PAGE = TEMPLATE.replace("%MESSAGES%", "binary");
 
     /** Allows this page's own script and style, WebSocket connections, and nothing else. */
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src '" + sha256(SCRIPT)
@@ -248,10 +264,14 @@ final class DevConsolePage {
     private DevConsolePage() {
     }
 
-    /** The page with {@code webSocketUrl} pre-filled. */
-    static String render(String webSocketUrl) {
-        int at = TEMPLATE.indexOf("%URL%");
-        return TEMPLATE.substring(0, at) + HtmlText.escape(webSocketUrl) + TEMPLATE.substring(at + "%URL%".length());
+    /**
+     * The page with {@code webSocketUrl} pre-filled; {@code binaryEndpoint} when the endpoint takes binary messages
+     * only (a relay, {@code --binary}).
+     */
+    static String render(String webSocketUrl, boolean binaryEndpoint) {
+        String page = binaryEndpoint ? BINARY_PAGE : TEXT_PAGE;
+        int at = page.indexOf("%URL%");
+        return page.substring(0, at) + HtmlText.escape(webSocketUrl) + page.substring(at + "%URL%".length());
     }
 
     private static String sha256(String inline) {

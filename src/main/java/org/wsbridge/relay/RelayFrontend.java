@@ -25,6 +25,7 @@ import org.wsbridge.config.Limits;
 import org.wsbridge.config.LogLevel;
 import org.wsbridge.log.LogScope;
 import org.wsbridge.metrics.Traffic;
+import org.wsbridge.request.InflateLimit;
 import org.wsbridge.request.PingWatch;
 
 /**
@@ -322,6 +323,12 @@ public final class RelayFrontend extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (InflateLimit.reached(cause)) {
+            scope.access("websocket", "Compressed message over --maxframesize " + limits.maxFrameSize()
+                    + " bytes once inflated");
+            closeWith(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "message too big", "message too big");
+            return;
+        }
         scope.debug("websocket", "Connection error: " + cause);
         client.close();
     }

@@ -235,7 +235,9 @@ public final class Server {
         List<HttpRoute> stages = new ArrayList<>();
         metrics.ifPresent(stages::add);
         if (config.devConsole()) {
-            stages.add(new DevConsoleHandler(plain, Instant.now(), config.secure(), config.proxying().basePath()));
+            boolean binaryEndpoint = config.launch().map(l -> l.binary() || l.relay().isPresent()).orElse(false);
+            stages.add(new DevConsoleHandler(plain, Instant.now(), config.secure(), config.proxying().basePath(),
+                    binaryEndpoint));
         }
         if (config.cgiDir().isPresent()) {
             CgiHandler cgiStage = new CgiHandler(config.cgiDir().get(), config, context, plain);
@@ -305,6 +307,8 @@ public final class Server {
                 RelayFrontend relay = ch.pipeline().get(RelayFrontend.class);
                 if (relay != null) {
                     relay.shutdown();
+                } else if (session == null) {
+                    ch.close(); // a relay upgrade waiting for its target: closing it cancels the connect at once
                 }
             });
         }

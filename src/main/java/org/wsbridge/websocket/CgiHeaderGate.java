@@ -27,7 +27,7 @@ import org.wsbridge.request.CgiResponseHead;
  * on time-out); the program is then ended by the termination ladder, as after every refusal.
  *
  * <p>It stands between the child and its {@link Session}: stderr and stdin events always pass through, stdout once
- * the 101 is out. Lives on the connection's event loop, like the session.
+ * the 101 is out. Stderr is read from the start, also with {@code --passstderr}: the session logs it until the 101. Lives on the connection's event loop, like the session.
  */
 final class CgiHeaderGate implements ChildHandler {
     /** How long a program may take to print its whole header block (and a refusal's body). */
@@ -91,6 +91,7 @@ final class CgiHeaderGate implements ChildHandler {
             }
         });
         child.resumeStdout();
+        child.resumeStderr(); // with --passstderr too: logged until the 101, so a program never stalls writing it
     }
 
     /** The 101 is out and the session in the pipeline: what waited is delivered, then output flows through. */

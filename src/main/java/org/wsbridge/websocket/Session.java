@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
@@ -25,6 +24,7 @@ import org.wsbridge.config.LogLevel;
 import org.wsbridge.log.LogScope;
 import org.wsbridge.metrics.Traffic;
 import org.wsbridge.process.LineFramer;
+import org.wsbridge.request.InflateLimit;
 import org.wsbridge.request.PingWatch;
 
 /**
@@ -128,6 +128,10 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
 
     /** The 101 went out and this handler is in the pipeline: start relaying. */
     public void upgraded() {
+        if (state != State.STARTING) {
+            // Aborted while the 101 was on its way (the client left): it is over already, and stays so.
+            return;
+        }
         state = State.OPEN;
         scope.access("session", "CONNECT");
         if (!channel.isActive()) {
@@ -247,12 +251,20 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
 
     @Override
     public void stderr(ByteBuf chunk) {
-        if (settings.passStderr() && !finished()) {
+        if (stderrToClient()) {
             stderrLines.feed(chunk, stderrToClient);
             flushOutput();
         } else {
             stderrLines.feed(chunk, this::logStderr);
         }
+    }
+
+    /**
+     * With --passstderr, once the 101 is out and until the session is over. Before the 101 (only --cgiheaders reads
+     * stderr then, so that a program is not stuck writing it while its header block is awaited) it is logged only.
+     */
+    private boolean stderrToClient() {
+        return settings.passStderr() && state != State.STARTING && !finished();
     }
 
     /** One line to the client: copied straight into the outgoing buffer when it is already valid UTF-8. */
@@ -314,7 +326,7 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
 
     @Override
     public void stderrEof() {
-        if (settings.passStderr() && !finished()) {
+        if (stderrToClient()) {
             stderrLines.finish(stderrToClient);
             flushOutput();
         } else {
@@ -410,7 +422,7 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (inflatedPastLimit(cause)) {
+        if (InflateLimit.reached(cause)) {
             scope.access("websocket", "Compressed message over --maxframesize " + settings.maxFrameSize()
                     + " bytes once inflated");
             closeWith(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "message too big");
@@ -418,16 +430,6 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
         }
         scope.debug("websocket", "Connection error: " + cause);
         channel.close();
-    }
-
-    /** permessage-deflate: Netty's inflater stops at --maxframesize bytes by throwing this (wrapped or not). */
-    private static boolean inflatedPastLimit(Throwable cause) {
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof DecompressionException && String.valueOf(t.getMessage()).contains("maximum size")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

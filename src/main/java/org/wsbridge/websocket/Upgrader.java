@@ -299,11 +299,16 @@ public final class Upgrader {
         LogScope sessionScope = scope.with("id", cgi.uniqueId()).with("remote", cgi.remoteHost())
                 .with("target", to.target().display()).with("origin", origin);
         TcpRelay.Connecting connecting = to.connect(channel);
+        context.sessions().add(channel); // shutdown closes it while the target has not answered: that cancels this
         connecting.future().addListener(f -> {
             if (!f.isSuccess()) {
-                sessionScope.error("relay", "Could not connect to " + to.target().display() + " ("
-                        + TcpRelay.reason(f.cause()) + ")");
-                if (channel.isActive()) {
+                context.sessions().remove(channel);
+                if (!channel.isActive()) { // the client left, or shutdown closed it: the attempt went with it
+                    sessionScope.access("relay", "Connection to " + to.target().display()
+                            + " given up: the client's connection closed first");
+                } else {
+                    sessionScope.error("relay", "Could not connect to " + to.target().display() + " ("
+                            + TcpRelay.reason(f.cause()) + ")");
                     reject(ctx, request, HttpResponseStatus.BAD_GATEWAY,
                             "502 Bad Gateway: could not connect to the relay target", h -> { });
                 }
@@ -313,9 +318,10 @@ public final class Upgrader {
             RelayFrontend frontend = connecting.join(channel, encoding.get(), sessionScope,
                     context.metrics().traffic(Metrics.Endpoint.RELAY));
             frontend.closed().addListener(closed -> context.forks().release());
-            handshake(channel, request, encoding.get().subprotocol(), Optional.empty(), EmptyHttpHeaders.INSTANCE,
+            Optional<WebSocketServerExtension> compression = compression(request);
+            handshake(channel, request, encoding.get().subprotocol(), compression, EmptyHttpHeaders.INSTANCE,
                     http, sessionScope, frontend::abort, pipeline -> {
-                        context.sessions().add(channel);
+                        compression.ifPresent(e -> PermessageDeflate.install(pipeline, e));
                         counted(channel, Metrics.Endpoint.RELAY);
                         frontend.upgraded();
                     });
@@ -326,8 +332,7 @@ public final class Upgrader {
     /** @param gate the {@code --cgiheaders} gate in front of the session, or null; it put {@code programHeaders} */
     private void handshake(Channel channel, HttpRequest request, Session session, HttpSide http, CgiHeaderGate gate,
                            HttpHeaders programHeaders) {
-        Optional<WebSocketServerExtension> compression = deflate == null
-                ? Optional.empty() : deflate.accept(request.headers());
+        Optional<WebSocketServerExtension> compression = compression(request);
         String subprotocol = subprotocols.choose(request.headers()).orElse(null);
         handshake(channel, request, subprotocol, compression, programHeaders, http, session.scope(),
                 gate != null ? gate::abort : session::abort, pipeline -> {
@@ -341,6 +346,11 @@ public final class Upgrader {
                         gate.opened(); // the output read with the header block follows the 101 first
                     }
                 });
+    }
+
+    /** With {@code --compress}: the client's first acceptable permessage-deflate offer, for programs and relays. */
+    private Optional<WebSocketServerExtension> compression(HttpRequest request) {
+        return deflate == null ? Optional.empty() : deflate.accept(request.headers());
     }
 
     /** Counts the session open from its 101 until its connection closes. */

@@ -67,6 +67,20 @@ class CgiHeadersIT {
     }
 
     @Test
+    void withPassStderrStderrIsLoggedWhileTheBlockIsAwaited() throws Exception {
+        // 200 kB of stderr before the block: were stderr held until the 101, the program would block writing it.
+        try (Wsbridge server = Wsbridge.start("--cgiheaders", "--passstderr", DIR);
+             WsClient ws = WsClient.connect(server.ws("/stderr-first.sh"))) {
+            WsClient.Texts texts = ws.nextTexts();
+            assertEquals(List.of("{\"stream\":\"stdout\",\"data\":\"after the block\"}"), texts.texts(),
+                    "stderr from before the 101 is logged, not sent");
+            assertEquals(1000, assertInstanceOf(WsClient.Closed.class, texts.end()).code());
+            Poll.until(() -> server.logLines().stream().filter(l -> l.contains("| ERROR  | stderr")).count() == 200,
+                    ENDED, () -> "not every stderr line was logged");
+        }
+    }
+
+    @Test
     void aStatusOtherThan2xxRefusesWithTheProgramsHeadersAndBody() throws Exception {
         try (Wsbridge server = Wsbridge.start("--cgiheaders", DIR)) {
             try (RawWs ws = new RawWs(server.port())) {

@@ -1,6 +1,7 @@
 package org.wsbridge.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +54,24 @@ class DevConsoleBrowserIT {
             Path png = Wsbridge.basedir().resolve("target/devconsole.png");
             Files.write(png, browser.screenshot());
             System.out.println("dev console screenshot: " + png);
+        }
+    }
+
+    @Test
+    void againstARelayTypedTextGoesAsBytesAndUtf8ComesBackAsText() throws Exception {
+        HeadlessBrowser.assumeAvailable();
+        try (TargetServer target = TargetServer.tcp(TargetServer::echo);
+             Wsbridge server = Wsbridge.start("--devconsole", "--tcp=127.0.0.1:" + target.port());
+             HeadlessBrowser browser = HeadlessBrowser.start(tmp, WsClient.TIMEOUT)) {
+            browser.open(server.http("/"));
+            assertTrue(browser.find("#send-input").property("placeholder").contains("sent as bytes"));
+            browser.find("#connect").click();
+            browser.find("#log .ev-open");
+            // A binary relay closes with 1003 on a text message: the echo proves the bytes went as binary.
+            browser.find("#send-input").type("grüße to the target" + ENTER);
+            assertEquals("grüße to the target", browser.findXPath(row("msg-in", "grüße to the target")).text());
+            browser.find("#disconnect").click();
+            assertEquals("code 1000, no reason, clean", browser.find("#log .ev-close .text").text());
         }
     }
 

@@ -180,6 +180,38 @@ class NegotiationIT {
         }
     }
 
+    @Test
+    void relaysNegotiateCompressionTooAndInflateWithinMaxFrameSize() throws Exception {
+        try (TargetServer target = TargetServer.tcp(TargetServer::echo);
+             Wsbridge server = Wsbridge.start("--compress", "--maxframesize=10000",
+                     "--tcp=127.0.0.1:" + target.port())) {
+            try (RawWs ws = new RawWs(server.port())) {
+                RawWs.Response up = ws.request(RawWs.upgradeRequest("/",
+                        "Sec-WebSocket-Protocol: binary", "Sec-WebSocket-Extensions: permessage-deflate"));
+                assertEquals(101, up.status());
+                assertEquals("permessage-deflate", up.header("Sec-WebSocket-Extensions"));
+                String line = "bytes for the target, over and over, ".repeat(20);
+                ws.frame(true, RSV1 | RawWs.OP_BINARY, deflate(new Deflater(6, true), line));
+                Inflater inflater = new Inflater(true);
+                StringBuilder echoed = new StringBuilder();
+                while (echoed.length() < line.length()) { // one message per read of the target
+                    Frame reply = Frame.read(ws);
+                    assertEquals(0x80 | RSV1 | RawWs.OP_BINARY, reply.head(),
+                            "FIN, RSV1 and binary");
+                    echoed.append(inflate(inflater, reply.payload()));
+                }
+                assertEquals(line, echoed.toString());
+            }
+            try (RawWs ws = new RawWs(server.port())) {
+                ws.request(RawWs.upgradeRequest("/", "Sec-WebSocket-Extensions: permessage-deflate"));
+                ws.frame(true, RSV1 | RawWs.OP_BINARY, deflate(new Deflater(9, true), "a".repeat(1 << 20)));
+                Frame close = Frame.read(ws);
+                assertEquals(RawWs.OP_CLOSE, close.head() & 0x0f);
+                assertEquals(1009, ((close.payload()[0] & 0xff) << 8) | (close.payload()[1] & 0xff), "close code");
+            }
+        }
+    }
+
     /** One frame as the server sent it, with its first byte (FIN, RSV and opcode) kept. */
     private record Frame(int head, byte[] payload) {
         static Frame read(RawWs ws) throws IOException {

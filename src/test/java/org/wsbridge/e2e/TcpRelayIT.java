@@ -7,13 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -390,6 +396,63 @@ class TcpRelayIT {
             assertEquals(0, server.stop(Duration.ofSeconds(10)));
             assertEquals(new WsClient.Closed(1001, "going away"), ws.next());
             Poll.until(() -> target.cleanEofs.get() == 1, WsClient.TIMEOUT, () -> "the target was not shut down");
+        }
+    }
+
+    @Test
+    void shutdownCancelsAConnectToTheTargetStillInProgress() throws Exception {
+        // A listener whose accept queue is full drops further SYNs: a connect to it stays in SYN_SENT.
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<Socket> queued = new ArrayList<>();
+            try {
+                while (true) {
+                    Socket s = new Socket();
+                    try {
+                        s.connect(full.getLocalSocketAddress(), 1000);
+                    } catch (SocketTimeoutException e) {
+                        s.close();
+                        break; // the queue is full now
+                    }
+                    queued.add(s);
+                    assertTrue(queued.size() < 20, "the accept queue never filled");
+                }
+                try (Wsbridge server = Wsbridge.start("--tcp=127.0.0.1:" + full.getLocalPort());
+                     RawWs raw = new RawWs(server.port())) {
+                    raw.write(RawWs.upgradeRequest("/"));
+                    Poll.until(() -> synSentTo(full.getLocalPort()), WsClient.TIMEOUT,
+                            () -> "wsbridge is not connecting to the target");
+                    assertEquals(0, server.stop(Duration.ofSeconds(20)));
+                    assertTrue(raw.awaitEof(), "the client's connection was closed");
+                    assertTrue(server.logLines().stream().noneMatch(l -> l.contains("still running at exit")),
+                            String.join("\n", server.logLines()));
+                    assertTrue(server.logLines().stream().anyMatch(l -> l.contains("| ACCESS | relay")
+                            && l.endsWith("given up: the client's connection closed first")),
+                            String.join("\n", server.logLines()));
+                }
+            } finally {
+                for (Socket s : queued) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether a socket of this machine is in SYN_SENT to 127.0.0.1:port: in /proc/net/tcp, or in tcp6 as
+     * {@code ::ffff:127.0.0.1} (Netty's sockets are IPv6 ones).
+     */
+    private static boolean synSentTo(int port) {
+        String remote = String.format(java.util.Locale.ROOT, "0100007F:%04X", port);
+        try {
+            for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+                if (Files.readAllLines(Path.of(table)).stream().skip(1).map(l -> l.trim().split("\\s+"))
+                        .anyMatch(f -> f[2].endsWith(remote) && f[3].equals("02"))) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

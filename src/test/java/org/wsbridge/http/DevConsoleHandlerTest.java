@@ -28,7 +28,7 @@ class DevConsoleHandlerTest {
         HttpResponses responses = HttpResponses.forPlainHttp(
                 new HeaderRules(List.of(new Header("X-All", "1")), List.of(new Header("X-Ws", "w")), List.of()),
                 Clock.systemUTC());
-        server = TestHttpServer.routes(null, new DevConsoleHandler(responses, STARTED, false, ""));
+        server = TestHttpServer.routes(null, new DevConsoleHandler(responses, STARTED, false, "", false));
     }
 
     @AfterAll
@@ -66,9 +66,20 @@ class DevConsoleHandlerTest {
     @Test
     void theTlsConsoleUsesWss() throws Exception {
         try (TestHttpServer tls = TestHttpServer.routes(null,
-                new DevConsoleHandler(HttpResponses.bare(Clock.systemUTC()), STARTED, true, ""))) {
+                new DevConsoleHandler(HttpResponses.bare(Clock.systemUTC()), STARTED, true, "", false))) {
             String response = RawHttp.exchange(tls.port(), "GET /x HTTP/1.1\r\nHost: h:1\r\nConnection: close\r\n\r\n");
             assertTrue(RawHttp.body(response).contains("value=\"wss://h:1/x\""));
+        }
+    }
+
+    @Test
+    void aBinaryEndpointsPageSaysSo() throws Exception {
+        assertTrue(RawHttp.body(request("GET", "/", "Host: h")).contains("<body data-messages=\"text\">"));
+        try (TestHttpServer relay = TestHttpServer.routes(null,
+                new DevConsoleHandler(HttpResponses.bare(Clock.systemUTC()), STARTED, false, "", true))) {
+            String response = RawHttp.exchange(relay.port(),
+                    "GET /x HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+            assertTrue(RawHttp.body(response).contains("<body data-messages=\"binary\">"));
         }
     }
 

@@ -312,6 +312,28 @@ class SessionTest {
         assertTrue(wire.isEmpty(), "nothing is sent after a failed handshake");
     }
 
+    @Test
+    void aSessionAbortedWhileIts101WasOnItsWayStaysOver() throws Exception {
+        // The client left while the 101 was written (--cgiheaders aborts on the close, the write's listener runs
+        // after): the session must not open, log a CONNECT, or end a second time.
+        start(TEXT, "/bin/cat");
+        onLoop(() -> {
+            session.abort();
+            channel.close();
+            return null;
+        });
+        onLoop(() -> {
+            session.upgraded(); // the closed channel's pipeline is torn down: only the call matters
+            return null;
+        });
+        child.gone().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        List<String> lines = new ArrayList<>();
+        log.drainTo(lines);
+        assertEquals(1, lines.stream().filter(l -> l.contains("Session over")).count(), String.join("", lines));
+        assertTrue(lines.stream().noneMatch(l -> l.contains("CONNECT")), String.join("", lines));
+        assertTrue(wire.isEmpty(), "nothing is sent after a failed handshake");
+    }
+
     // ---- the harness
 
     private void start(SessionSettings settings, String... argv) throws Exception {
