@@ -12,9 +12,10 @@ import java.util.Optional;
  * @param binary     {@code --binary}
  * @param passStderr {@code --passstderr}
  * @param relay      {@code --tcp} or {@code --unixtarget}: each connection is relayed there and nothing is run
+ * @param terminal   {@code --pty}: the program runs on a pseudo-terminal
  */
 public record Launch(List<String> command, Optional<Path> scriptDir, boolean binary, boolean passStderr,
-                     Optional<RelayTarget> relay) {
+                     Optional<RelayTarget> relay, boolean terminal) {
     public Launch {
         command = List.copyOf(command);
         int kinds = (command.isEmpty() ? 0 : 1) + (scriptDir.isPresent() ? 1 : 0) + (relay.isPresent() ? 1 : 0);
@@ -25,12 +26,18 @@ public record Launch(List<String> command, Optional<Path> scriptDir, boolean bin
 
     /** A program per connection: COMMAND or a script under {@code --dir}. */
     public Launch(List<String> command, Optional<Path> scriptDir, boolean binary, boolean passStderr) {
-        this(command, scriptDir, binary, passStderr, Optional.empty());
+        this(command, scriptDir, binary, passStderr, Optional.empty(), false);
+    }
+
+    /** A program per connection, on a pseudo-terminal when terminal is true. */
+    public Launch(List<String> command, Optional<Path> scriptDir, boolean binary, boolean passStderr,
+                  boolean terminal) {
+        this(command, scriptDir, binary, passStderr, Optional.empty(), terminal);
     }
 
     /** Each connection relayed to {@code target}. */
     public static Launch relay(RelayTarget target) {
-        return new Launch(List.of(), Optional.empty(), false, false, Optional.of(target));
+        return new Launch(List.of(), Optional.empty(), false, false, Optional.of(target), false);
     }
 
     /** The command line as the startup banner and log scopes show it. */

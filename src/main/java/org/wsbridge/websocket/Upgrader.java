@@ -60,6 +60,10 @@ import org.wsbridge.request.ScriptTarget;
  * With {@code --reverselookup} the spawn waits (off the event loop, the connection held) for REMOTE_HOST.
  */
 public final class Upgrader {
+    /** {@code --pty}: TERM, and the window size until the client sends its own. */
+    private static final String TERMINAL_TYPE = "xterm-256color";
+    private static final int TERMINAL_COLS = 80;
+    private static final int TERMINAL_ROWS = 24;
     private final Config config;
     private final SessionSettings settings;
     private final UpgradeContext context;
@@ -206,6 +210,9 @@ public final class Upgrader {
                 .with("command", target.displayCommand()).with("origin", origin);
         CgiEnvironment env = CgiEnvironment.forWebSocket(context.serverSoftware(), config.passEnv(), cgi);
         subprotocols.choose(request.headers()).ifPresent(env::putSubprotocol);
+        if (settings.terminal()) {
+            env.putTerminalType(TERMINAL_TYPE);
+        }
         if (sessionScope.enabled(LogLevel.DEBUG)) {
             env.asMap().forEach((k, v) -> sessionScope.debug("env", "Std. variable: " + k + "=" + v));
         }
@@ -222,8 +229,11 @@ public final class Upgrader {
         ChildProcess child;
         long spawnStart = System.nanoTime();
         try {
-            child = ChildProcess.start((IoEventLoop) channel.eventLoop(), context.reaper(), spawn, session,
-                    channel.alloc(), sessionScope);
+            child = settings.terminal()
+                    ? ChildProcess.startOnTerminal((IoEventLoop) channel.eventLoop(), context.reaper(), spawn, session,
+                            channel.alloc(), sessionScope, TERMINAL_COLS, TERMINAL_ROWS)
+                    : ChildProcess.start((IoEventLoop) channel.eventLoop(), context.reaper(), spawn, session,
+                            channel.alloc(), sessionScope);
             context.metrics().spawned(System.nanoTime() - spawnStart);
         } catch (SpawnException e) {
             context.metrics().spawnFailed();

@@ -113,6 +113,11 @@ class StartupChecksTest {
                         "you should not be using --ssl* flags when there is no --ssl option", false),
                 row(List.of("--binary", "--passstderr", "prog"), 1,
                         "please only specify one of --binary and --passstderr", false),
+                row(List.of("--pty", "--passstderr", "prog"), 1, "please only specify one of --pty and --passstderr:"
+                        + " a terminal carries stdout and stderr together", false),
+                row(List.of("--pty", "--tcp=localhost:5900"), 1, "--pty is for programs and has no effect with --tcp"
+                        + " (a relay sends binary messages, or base64 text when the client asks for it): remove it",
+                        false),
                 row(List.of("--devconsole", "--staticdir=scripts"), 4,
                         "Invalid parameters: --devconsole cannot be used with --staticdir. Pick one.", false),
                 row(List.of("--devconsole", "--cgidir=scripts"), 4,
