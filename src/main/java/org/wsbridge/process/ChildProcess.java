@@ -40,6 +40,7 @@ public final class ChildProcess {
         public void exited(ExitStatus status) {
             onLoop(() -> {
                 exit.trySuccess(status);
+                releaseTerminal(); // no session leader is left for a hang-up to signal
                 checkGone();
             });
         }
@@ -56,6 +57,8 @@ public final class ChildProcess {
     private TerminationLadder ladder;
     /** Started by {@link #startOnTerminal}: stdin and stdout are the two descriptors of the terminal's master. */
     private boolean onTerminal;
+    /** {@code --pty}: the descriptor that keeps the master open until the child exits ({@link PseudoTerminal}). */
+    private int terminalKeeper = -1;
 
     private ChildProcess(IoEventLoop loop, Reaper reaper, LogScope log) {
         this.loop = loop;
@@ -135,6 +138,7 @@ public final class ChildProcess {
             throw e;
         }
         child.onTerminal = true;
+        child.terminalKeeper = terminal.keeper();
         child.stdin = new PipeWriter("terminal input", terminal.input(), loop, alloc, handler::stdinDrained,
                 handler::stdinClosed, log);
         child.stdout = new PipeReader("terminal", terminal.master(), loop, alloc, handler::stdout,
@@ -252,6 +256,14 @@ public final class ChildProcess {
         if (stderr != null) {
             stderr.close();
         }
+        releaseTerminal();
+    }
+
+    private void releaseTerminal() {
+        if (terminalKeeper >= 0) {
+            PseudoTerminal.closeQuietly(terminalKeeper);
+            terminalKeeper = -1;
+        }
     }
 
     /** Completes, on the loop, with the child's exit status once it has been reaped. */
@@ -286,8 +298,11 @@ public final class ChildProcess {
             @Override
             public void closeStdin() {
                 stdin.close();
-                if (onTerminal) {
-                    stdout.close(); // the last descriptor of the master: the terminal hangs up
+                if (onTerminal && stdout.isOpen()) {
+                    // Someone still holds the terminal: hang it up, so that the kernel sends SIGHUP to the
+                    // program and to its foreground job, which may be in a process group of its own.
+                    stdout.close();
+                    releaseTerminal();
                 }
             }
 
@@ -316,6 +331,7 @@ public final class ChildProcess {
         // Nobody is left to read it: release the queue and the descriptor now, whichever of this and the
         // pipe's own EPOLLERR comes first.
         stdin.closedByChild();
+        releaseTerminal();
         gone.setSuccess(null);
         return true;
     }
