@@ -5,10 +5,13 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.time.Instant;
+import java.util.Optional;
 import org.wsbridge.log.LogScope;
 import org.wsbridge.request.HttpResponses;
 
@@ -17,12 +20,18 @@ import org.wsbridge.request.HttpResponses;
  * ({@link DevConsolePage}), pre-filled with the WebSocket URL of the request ({@code ws(s)://<Host><request-target>}),
  * so visiting {@code http://host/foo} gives a console for {@code ws://host/foo}. Last-Modified is the server's
  * start; If-Modified-Since gives 304.
+ *
+ * <p>With {@code --pty} the page is a terminal ({@link TerminalPage}), and the paths under {@link #ASSETS} are
+ * the terminal's script, style sheet and licences ({@link TerminalAssets}).
  */
 public final class DevConsoleHandler implements HttpRoute {
     private final HttpResponses responses;
     private final Instant started;
     private final boolean tls;
     private final String basePath;
+    /** {@code --pty}: the terminal's files; null for the console page. */
+    private final TerminalAssets terminal;
+    private final boolean binary;
 
     /**
      * @param responses {@link HttpResponses#forPlainHttp}
@@ -31,14 +40,37 @@ public final class DevConsoleHandler implements HttpRoute {
      * @param basePath  {@code --basepath}, put back in front of the (stripped) request path; empty for none
      */
     public DevConsoleHandler(HttpResponses responses, Instant started, boolean tls, String basePath) {
+        this(responses, started, tls, basePath, null, false);
+    }
+
+    private DevConsoleHandler(HttpResponses responses, Instant started, boolean tls, String basePath,
+                              TerminalAssets terminal, boolean binary) {
         this.responses = responses;
         this.started = started;
         this.tls = tls;
         this.basePath = basePath;
+        this.terminal = terminal;
+        this.binary = binary;
     }
+
+    /**
+     * {@code --devconsole} with {@code --pty}: the terminal page, and its assets under {@link #ASSETS}.
+     *
+     * @param binary {@code --binary}
+     */
+    public static DevConsoleHandler terminal(HttpResponses responses, Instant started, boolean tls, String basePath,
+                                             boolean binary) {
+        return new DevConsoleHandler(responses, started, tls, basePath, TerminalAssets.load(), binary);
+    }
+
+    /** Where the terminal page's files are served (below {@code --basepath}). */
+    public static final String ASSETS = "/.wsbridge/terminal/";
 
     @Override
     public boolean serve(ChannelHandlerContext ctx, HttpRequest request, LogScope scope) {
+        if (terminal != null && request.uri().startsWith(ASSETS)) {
+            return serveAsset(ctx, request, scope);
+        }
         scope.access("http", "DEVCONSOLE");
         FullHttpResponse response;
         if (ConditionalRequest.notModified(request, started)) {
@@ -46,9 +78,45 @@ public final class DevConsoleHandler implements HttpRoute {
                     Unpooled.EMPTY_BUFFER);
         } else {
             String url = (tls ? "wss://" : "ws://") + host(ctx, request) + basePath + request.uri();
-            response = HttpResponses.contentResponse(request, HttpResponseStatus.OK, DevConsolePage.render(url),
-                    HttpResponses.TEXT_HTML);
-            response.headers().set("Content-Security-Policy", DevConsolePage.CONTENT_SECURITY_POLICY);
+            if (terminal == null) {
+                response = HttpResponses.contentResponse(request, HttpResponseStatus.OK, DevConsolePage.render(url),
+                        HttpResponses.TEXT_HTML);
+                response.headers().set("Content-Security-Policy", DevConsolePage.CONTENT_SECURITY_POLICY);
+            } else {
+                response = HttpResponses.contentResponse(request, HttpResponseStatus.OK,
+                        TerminalPage.render(url, basePath + ASSETS, binary), HttpResponses.TEXT_HTML);
+                response.headers().set("Content-Security-Policy", TerminalPage.CONTENT_SECURITY_POLICY);
+            }
+        }
+        response.headers().set(HttpHeaderNames.LAST_MODIFIED, ConditionalRequest.lastModified(started));
+        responses.send(ctx, request, response);
+        return true;
+    }
+
+    /** One of the terminal's files, or 404 (also for all of them when the jar was built without npm). */
+    private boolean serveAsset(ChannelHandlerContext ctx, HttpRequest request, LogScope scope) {
+        String name = request.uri().substring(ASSETS.length());
+        int query = name.indexOf('?');
+        Optional<TerminalAssets.Asset> asset = terminal.get(query < 0 ? name : name.substring(0, query));
+        if (asset.isEmpty()) {
+            scope.access("http", "404 terminal asset " + name + (terminal.available() ? ""
+                    : " (this wsbridge was built without npm, so without xterm.js)"));
+            responses.notFound(ctx, request);
+            return true;
+        }
+        scope.access("http", "TERMINAL ASSET");
+        FullHttpResponse response;
+        if (ConditionalRequest.notModified(request, started)) {
+            response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED,
+                    Unpooled.EMPTY_BUFFER);
+        } else {
+            byte[] content = asset.get().content();
+            boolean head = HttpMethod.HEAD.equals(request.method());
+            response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                    head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(content));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, asset.get().contentType());
+            HttpUtil.setContentLength(response, content.length);
+            response.headers().set("X-Content-Type-Options", "nosniff");
         }
         response.headers().set(HttpHeaderNames.LAST_MODIFIED, ConditionalRequest.lastModified(started));
         responses.send(ctx, request, response);

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.wsbridge.config.Config;
+import org.wsbridge.config.Launch;
 import org.wsbridge.http.CgiHandler;
 import org.wsbridge.http.DevConsoleHandler;
 import org.wsbridge.request.HttpResponses;
@@ -160,7 +161,11 @@ public final class Server {
         List<HttpRoute> stages = new ArrayList<>();
         metrics.ifPresent(stages::add);
         if (config.devConsole()) {
-            stages.add(new DevConsoleHandler(plain, Instant.now(), config.secure(), config.proxying().basePath()));
+            boolean terminal = config.launch().map(Launch::terminal).orElse(false);
+            stages.add(terminal
+                    ? DevConsoleHandler.terminal(plain, Instant.now(), config.secure(), config.proxying().basePath(),
+                            config.launch().get().binary())
+                    : new DevConsoleHandler(plain, Instant.now(), config.secure(), config.proxying().basePath()));
         }
         if (config.cgiDir().isPresent()) {
             cgi = Optional.of(new CgiHandler(config.cgiDir().get(), config, context, plain));

@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -116,7 +120,8 @@ class TerminalIT {
              WsClient ws = WsClient.connect(server.ws("/"))) {
             Screen screen = new Screen(ws);
             ws.send("{\"resize\":[10,10]}\r");
-            assertEquals(1000, screen.close().code());
+            WsClient.Closed close = screen.close();
+            assertEquals(1000, close.code(), close.reason());
             // The terminal echoes the line, then head prints it: twice.
             assertEquals(2, screen.text().split(Pattern.quote("{\"resize\":[10,10]}"), -1).length - 1,
                     screen.text());
@@ -148,6 +153,29 @@ class TerminalIT {
             ws.sendBinary("exit\r".getBytes(StandardCharsets.UTF_8));
             assertEquals(1000, screen.close().code());
         }
+    }
+
+    @Test
+    void theDevConsoleIsATerminalPageWithItsAssets() throws Exception {
+        assumeTrue(Files.exists(Wsbridge.basedir().resolve("target/classes/org/wsbridge/terminal/xterm.js")),
+                "skipped: built without npm, so without xterm.js");
+        try (Wsbridge server = Wsbridge.start("--pty", "--devconsole", "bash")) {
+            HttpResponse<String> page = get(server, "/some/path");
+            assertEquals(200, page.statusCode());
+            assertTrue(page.body().contains("<script src=\"/.wsbridge/terminal/xterm.js\">"), page.body());
+            assertTrue(page.body().contains("data-url=\"ws://127.0.0.1:" + server.port() + "/some/path\""));
+            assertTrue(page.headers().firstValue("Content-Security-Policy").orElseThrow().contains("script-src 'self'"));
+            HttpResponse<String> script = get(server, "/.wsbridge/terminal/xterm.js");
+            assertEquals(200, script.statusCode());
+            assertEquals("text/javascript; charset=utf-8", script.headers().firstValue("Content-Type").orElseThrow());
+            assertTrue(get(server, "/.wsbridge/terminal/LICENSE.xterm").body().contains("The xterm.js authors"));
+            assertEquals(404, get(server, "/.wsbridge/terminal/nothing.js").statusCode());
+        }
+    }
+
+    private static HttpResponse<String> get(Wsbridge server, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.http(path)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static void resize(WsClient ws, int cols, int rows) {
