@@ -1,14 +1,14 @@
 #!/bin/sh
 # Called by the Maven build (generate-resources): fetches the terminal page's xterm.js and its fit addon from npm,
 # at the versions package-lock.json pins, and copies the files wsbridge serves, with their licences, to
-# target/classes/org/wsbridge/terminal/, which the jar packs. Nothing is committed and nothing comes from a CDN.
+# target/classes/org/wsbridge/http/terminal/, which the jar packs. Nothing is committed and nothing comes from a CDN.
 # Without npm (or offline with an empty npm cache) the build goes on without them: everything works, and the
 # terminal page (--pty --devconsole) says that its assets are missing.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 target=$1
 work=$target/terminal-npm
-out=$target/classes/org/wsbridge/terminal
+out=$target/classes/org/wsbridge/http/terminal
 
 if [ -f "$out/xterm.js" ] && [ "$out/xterm.js" -nt "$here/package-lock.json" ]; then
   exit 0

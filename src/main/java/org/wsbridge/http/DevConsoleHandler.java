@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.wsbridge.log.LogScope;
 import org.wsbridge.request.HttpResponses;
 
@@ -25,6 +26,9 @@ import org.wsbridge.request.HttpResponses;
  * the terminal's script, style sheet and licences ({@link TerminalAssets}).
  */
 public final class DevConsoleHandler implements HttpRoute {
+    /** Where the terminal page's files are served (below {@code --basepath}). */
+    public static final String ASSETS = "/.wsbridge/terminal/";
+
     private final HttpResponses responses;
     private final Instant started;
     private final boolean tls;
@@ -63,21 +67,15 @@ public final class DevConsoleHandler implements HttpRoute {
         return new DevConsoleHandler(responses, started, tls, basePath, TerminalAssets.load(), binary);
     }
 
-    /** Where the terminal page's files are served (below {@code --basepath}). */
-    public static final String ASSETS = "/.wsbridge/terminal/";
-
     @Override
     public boolean serve(ChannelHandlerContext ctx, HttpRequest request, LogScope scope) {
         if (terminal != null && request.uri().startsWith(ASSETS)) {
             return serveAsset(ctx, request, scope);
         }
         scope.access("http", "DEVCONSOLE");
-        FullHttpResponse response;
-        if (ConditionalRequest.notModified(request, started)) {
-            response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED,
-                    Unpooled.EMPTY_BUFFER);
-        } else {
+        sendUnlessNotModified(ctx, request, () -> {
             String url = (tls ? "wss://" : "ws://") + host(ctx, request) + basePath + request.uri();
+            FullHttpResponse response;
             if (terminal == null) {
                 response = HttpResponses.contentResponse(request, HttpResponseStatus.OK, DevConsolePage.render(url),
                         HttpResponses.TEXT_HTML);
@@ -87,10 +85,20 @@ public final class DevConsoleHandler implements HttpRoute {
                         TerminalPage.render(url, basePath + ASSETS, binary), HttpResponses.TEXT_HTML);
                 response.headers().set("Content-Security-Policy", TerminalPage.CONTENT_SECURITY_POLICY);
             }
-        }
+            return response;
+        });
+        return true;
+    }
+
+    /** Sends fresh's response, or 304 when the client's copy is as new as the server; both with Last-Modified. */
+    private void sendUnlessNotModified(ChannelHandlerContext ctx, HttpRequest request,
+                                       Supplier<FullHttpResponse> fresh) {
+        FullHttpResponse response = ConditionalRequest.notModified(request, started)
+                ? new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED,
+                        Unpooled.EMPTY_BUFFER)
+                : fresh.get();
         response.headers().set(HttpHeaderNames.LAST_MODIFIED, ConditionalRequest.lastModified(started));
         responses.send(ctx, request, response);
-        return true;
     }
 
     /** One of the terminal's files, or 404 (also for all of them when the jar was built without npm). */
@@ -105,21 +113,16 @@ public final class DevConsoleHandler implements HttpRoute {
             return true;
         }
         scope.access("http", "TERMINAL ASSET");
-        FullHttpResponse response;
-        if (ConditionalRequest.notModified(request, started)) {
-            response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED,
-                    Unpooled.EMPTY_BUFFER);
-        } else {
+        sendUnlessNotModified(ctx, request, () -> {
             byte[] content = asset.get().content();
             boolean head = HttpMethod.HEAD.equals(request.method());
-            response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
                     head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(content));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, asset.get().contentType());
             HttpUtil.setContentLength(response, content.length);
             response.headers().set("X-Content-Type-Options", "nosniff");
-        }
-        response.headers().set(HttpHeaderNames.LAST_MODIFIED, ConditionalRequest.lastModified(started));
-        responses.send(ctx, request, response);
+            return response;
+        });
         return true;
     }
 

@@ -13,7 +13,8 @@ import java.util.Optional;
  * without npm has none of them, and then {@link #available()} is false.
  */
 final class TerminalAssets {
-    private static final String RESOURCES = "/org/wsbridge/terminal/";
+    /** Beside this class: the build puts them in {@code org/wsbridge/http/terminal/}. */
+    private static final String RESOURCES = "terminal/";
     private static final String JS = "text/javascript; charset=utf-8";
 
     /** Name → content type: everything the page loads, and the licences that must travel with it. */

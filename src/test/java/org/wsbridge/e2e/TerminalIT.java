@@ -157,7 +157,7 @@ class TerminalIT {
 
     @Test
     void theDevConsoleIsATerminalPageWithItsAssets() throws Exception {
-        assumeTrue(Files.exists(Wsbridge.basedir().resolve("target/classes/org/wsbridge/terminal/xterm.js")),
+        assumeTrue(Files.exists(Wsbridge.basedir().resolve("target/classes/org/wsbridge/http/terminal/xterm.js")),
                 "skipped: built without npm, so without xterm.js");
         try (Wsbridge server = Wsbridge.start("--pty", "--devconsole", "bash")) {
             HttpResponse<String> page = get(server, "/some/path");

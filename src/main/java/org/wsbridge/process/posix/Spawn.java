@@ -7,6 +7,7 @@ import com.sun.jna.Pointer;
 import java.io.File;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -97,7 +98,7 @@ public final class Spawn {
      */
     public static int spawnOnTerminal(List<byte[]> argv, List<byte[]> env, Optional<byte[]> cwd, String slavePath)
             throws PosixException {
-        byte[] path = (slavePath + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] path = (slavePath + "\0").getBytes(StandardCharsets.UTF_8);
         return spawn(argv, env, actions -> {
             check("posix_spawn_file_actions_addopen",
                     posix_spawn_file_actions_addopen(actions, 0, path, LibC.O_RDWR, 0));
