@@ -8,7 +8,7 @@ MVNFLAGS ?= -B -q
 JAR      := target/wsbridge.jar
 LAUNCHER := target/wsbridge
 
-.PHONY: all build run test check-tools clean bench install uninstall completion test-deps
+.PHONY: all build run test check-tools clean bench bench-terminal install uninstall completion test-deps
 
 all: build
 
@@ -67,6 +67,10 @@ bench: build bench/node_modules/.package-lock.json $(FLOOR)/wsbridge.jar
 	  node bench/bench.mjs --out '$(BENCH_OUT)' --server '$(BENCH_WSBRIDGE)' --floor '$(BENCH_FLOOR)' \
 	    --relay-server '$(BENCH_WSBRIDGE_RELAY)'; \
 	fi
+
+# `make bench-terminal`: --pty output throughput and keystroke round trip beside pipes (bench/terminal.mjs).
+bench-terminal: build bench/node_modules/.package-lock.json
+	node bench/terminal.mjs --out='$(BENCH_OUT)'
 
 clean:
 	rm -rf target

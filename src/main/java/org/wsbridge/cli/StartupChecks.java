@@ -61,6 +61,14 @@ final class StartupChecks {
         if (options.binary && options.passStderr) {
             throw UsageError.invalid("please only specify one of --binary and --passstderr");
         }
+        if (options.pty && options.passStderr) {
+            throw UsageError.invalid("please only specify one of --pty and --passstderr: a terminal carries stdout"
+                    + " and stderr together");
+        }
+        if (options.pty && options.cgiHeaders) {
+            throw UsageError.invalid("please only specify one of --pty and --cgiheaders: a terminal's output is"
+                    + " for the client, not a CGI header block");
+        }
         Optional<Launch> launch = withCgiHeaders(launch());
         List<EnvVar> passEnv = invocation.passEnv(options.passEnv);
         Optional<Path> cgiDir = servedDirectory("--cgidir", options.cgiDir, "CGI");
@@ -252,7 +260,8 @@ final class StartupChecks {
         if (!options.command.isEmpty()) {
             List<String> command = new ArrayList<>(options.command);
             command.set(0, new CommandLookup(invocation).resolve(command.get(0)));
-            return Optional.of(new Launch(command, Optional.empty(), options.binary, options.passStderr));
+            return Optional.of(new Launch(command, Optional.empty(), options.binary, options.passStderr,
+                    options.pty));
         }
         if (dir.isPresent()) {
             Path scriptDir = absolute("--dir", dir.get());
@@ -262,7 +271,8 @@ final class StartupChecks {
             if (!Files.isDirectory(scriptDir)) {
                 throw UsageError.withUsage("did you mean to specify COMMAND instead of --dir '" + dir.get() + "'?");
             }
-            return Optional.of(new Launch(List.of(), Optional.of(scriptDir), options.binary, options.passStderr));
+            return Optional.of(new Launch(List.of(), Optional.of(scriptDir), options.binary, options.passStderr,
+                    options.pty));
         }
         return Optional.empty();
     }
@@ -301,8 +311,9 @@ final class StartupChecks {
             throw UsageError.withUsage("ambiguous: provided " + (dirGiven ? "--dir" : "COMMAND") + " and " + option
                     + " argument, please only specify one");
         }
-        if (options.binary || options.passStderr) {
-            throw UsageError.invalid((options.binary ? "--binary" : "--passstderr") + " is for programs and has no"
+        if (options.binary || options.passStderr || options.pty) {
+            throw UsageError.invalid((options.binary ? "--binary" : options.pty ? "--pty" : "--passstderr")
+                    + " is for programs and has no"
                     + " effect with " + option + " (a relay sends binary messages, or base64 text when the client"
                     + " asks for it): remove it");
         }

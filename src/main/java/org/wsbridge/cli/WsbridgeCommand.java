@@ -136,6 +136,14 @@ public final class WsbridgeCommand {
             + "64 KiB: 502 (504 on time-out). Default: off (every line is a message).")
     boolean cgiHeaders;
 
+    @Option(names = "--pty", order = RUN + 10, description = "Run each program on a pseudo-terminal of its own "
+            + "(its controlling terminal, TERM=xterm-256color unless --passenv passes one): output goes to the "
+            + "client as it comes (text messages never split inside a UTF-8 character, or binary ones with "
+            + "--binary), client messages reach the terminal byte for byte, and a message of the other type, "
+            + "{\"resize\":[COLS,ROWS]}, sets the window size. With --devconsole the page is a terminal. Not with "
+            + "--passstderr or --cgiheaders. Default: off.")
+    boolean pty;
+
     // ---- WebSocket connections
     @Option(names = "--origin", order = WEBSOCKET + 1, paramLabel = "LIST", description = "Accept an upgrade only "
             + "when its Origin header matches an entry of this comma-separated list of [scheme://]host[:port]. "

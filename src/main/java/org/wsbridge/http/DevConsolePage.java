@@ -274,7 +274,8 @@ final class DevConsolePage {
         return page.substring(0, at) + HtmlText.escape(webSocketUrl) + page.substring(at + "%URL%".length());
     }
 
-    private static String sha256(String inline) {
+    /** The CSP source that allows exactly this inline script or style. */
+    static String sha256(String inline) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(inline.getBytes(StandardCharsets.UTF_8));
             return "sha256-" + Base64.getEncoder().encodeToString(digest);

@@ -122,6 +122,14 @@ public final class CgiEnvironment {
         put("SEC_WEBSOCKET_PROTOCOL", protocol);
     }
 
+    /**
+     * {@code --pty}: adds TERM for the terminal the program runs on, unless {@code --passenv} already passed one
+     * from wsbridge's environment.
+     */
+    public void putTerminalType(String term) {
+        vars.putIfAbsent("TERM", term);
+    }
+
     void put(String name, String value) {
         vars.remove(name); // a re-defined name moves to where it was last set
         vars.put(name, value);

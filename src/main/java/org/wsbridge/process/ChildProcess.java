@@ -15,6 +15,7 @@ import org.wsbridge.process.posix.Errno;
 import org.wsbridge.process.posix.PosixException;
 import org.wsbridge.process.posix.Signals;
 import org.wsbridge.process.posix.Spawn;
+import org.wsbridge.process.posix.Terminal;
 
 /**
  * One child process in its own session and process group, with its stdin, stdout and stderr pipes driven by
@@ -39,6 +40,7 @@ public final class ChildProcess {
         public void exited(ExitStatus status) {
             onLoop(() -> {
                 exit.trySuccess(status);
+                releaseTerminal(); // no session leader is left for a hang-up to signal
                 checkGone();
             });
         }
@@ -53,6 +55,10 @@ public final class ChildProcess {
     private PipeReader stdout;
     private PipeReader stderr;
     private TerminationLadder ladder;
+    /** Started by {@link #startOnTerminal}: stdin and stdout are the two descriptors of the terminal's master. */
+    private boolean onTerminal;
+    /** {@code --pty}: the descriptor that keeps the master open until the child exits ({@link PseudoTerminal}). */
+    private int terminalKeeper = -1;
 
     private ChildProcess(IoEventLoop loop, Reaper reaper, LogScope log) {
         this.loop = loop;
@@ -104,15 +110,58 @@ public final class ChildProcess {
         return child;
     }
 
+    /**
+     * As {@link #start(IoEventLoop, Reaper, SpawnRequest, ChildHandler, ByteBufAllocator, LogScope) start}, on a
+     * new pseudo-terminal of cols × rows instead of pipes ({@code --pty}): the child gets the terminal as stdin,
+     * stdout, stderr and controlling terminal. Its output (both streams, as the terminal mixes them) comes to
+     * {@link ChildHandler#stdout}; there is no stderr. Closing stdin closes the whole terminal, which hangs it
+     * up: the kernel sends SIGHUP to the child and the terminal's foreground job.
+     */
+    public static ChildProcess startOnTerminal(IoEventLoop loop, Reaper reaper, SpawnRequest request,
+                                               ChildHandler handler, ByteBufAllocator alloc, LogScope log, int cols,
+                                               int rows) throws SpawnException {
+        requireLoop(loop);
+        if (!loop.isCompatible(PipeEnd.class)) {
+            throw new IllegalArgumentException("child processes need an epoll event loop, not " + loop);
+        }
+        PseudoTerminal terminal = PseudoTerminal.open(cols, rows);
+        ChildProcess child = new ChildProcess(loop, reaper, log);
+        Optional<byte[]> cwd = request.cwd().map(dir -> dir.toString().getBytes(StandardCharsets.UTF_8));
+        try {
+            child.pid = reaper.spawn(() -> Spawn.spawnOnTerminal(request.argv(), request.env(), cwd,
+                    terminal.slavePath()), child.reapListener);
+        } catch (PosixException e) {
+            terminal.closeAll();
+            throw SpawnException.spawnFailed(request, e.errno());
+        } catch (RuntimeException | Error e) {
+            terminal.closeAll();
+            throw e;
+        }
+        child.onTerminal = true;
+        child.terminalKeeper = terminal.keeper();
+        child.stdin = new PipeWriter("terminal input", terminal.input(), loop, alloc, handler::stdinDrained,
+                handler::stdinClosed, log);
+        child.stdout = new PipeReader("terminal", terminal.master(), loop, alloc, handler::stdout,
+                handler::stdoutEof, log);
+        child.watch();
+        return child;
+    }
+
     private void attach(StdioPipes pipes, ChildHandler handler, ByteBufAllocator alloc) throws SpawnException {
         stdin = new PipeWriter("stdin", pipes.parentStdin(), loop, alloc, handler::stdinDrained, handler::stdinClosed,
                 log);
         stdout = new PipeReader("stdout", pipes.parentStdout(), loop, alloc, handler::stdout, handler::stdoutEof, log);
         stderr = new PipeReader("stderr", pipes.parentStderr(), loop, alloc, handler::stderr, handler::stderrEof, log);
+        watch();
+    }
+
+    private void watch() throws SpawnException {
         try {
             stdin.register();
             stdout.register();
-            stderr.register();
+            if (stderr != null) {
+                stderr.register();
+            }
         } catch (IOException | RuntimeException e) {
             // Cannot happen on a healthy loop; if it does, leave no half-watched child behind.
             closeStdio();
@@ -162,18 +211,38 @@ public final class ChildProcess {
     }
 
     /**
+     * {@code --pty}: sets the terminal's window size; the kernel tells the foreground job with SIGWINCH. Ignored
+     * once the terminal is closed, or for a child on pipes.
+     */
+    public void resize(int cols, int rows) {
+        requireLoop(loop);
+        if (!onTerminal || !stdout.isOpen()) {
+            return;
+        }
+        try {
+            Terminal.setWindowSize(stdout.fd().intValue(), cols, rows);
+        } catch (PosixException e) {
+            log.debug("process", "Resizing the terminal of " + pid + " failed: " + e.getMessage());
+        }
+    }
+
+    /**
      * Stops reading stderr. Separate from stdout because stderr usually goes to the log and must keep
      * draining: a child blocked on a full stderr pipe would stall its stdout too.
      */
     public void pauseStderr() {
         requireLoop(loop);
-        stderr.pause();
+        if (stderr != null) {
+            stderr.pause();
+        }
     }
 
     /** Reads stderr again, as {@link #resumeStdout()} does stdout. */
     public void resumeStderr() {
         requireLoop(loop);
-        stderr.resume();
+        if (stderr != null) {
+            stderr.resume();
+        }
     }
 
     /**
@@ -184,7 +253,17 @@ public final class ChildProcess {
         requireLoop(loop);
         stdin.close();
         stdout.close();
-        stderr.close();
+        if (stderr != null) {
+            stderr.close();
+        }
+        releaseTerminal();
+    }
+
+    private void releaseTerminal() {
+        if (terminalKeeper >= 0) {
+            PseudoTerminal.closeQuietly(terminalKeeper);
+            terminalKeeper = -1;
+        }
     }
 
     /** Completes, on the loop, with the child's exit status once it has been reaped. */
@@ -219,6 +298,12 @@ public final class ChildProcess {
             @Override
             public void closeStdin() {
                 stdin.close();
+                if (onTerminal && stdout.isOpen()) {
+                    // Someone still holds the terminal: hang it up, so that the kernel sends SIGHUP to the
+                    // program and to its foreground job, which may be in a process group of its own.
+                    stdout.close();
+                    releaseTerminal();
+                }
             }
 
             @Override
@@ -246,6 +331,7 @@ public final class ChildProcess {
         // Nobody is left to read it: release the queue and the descriptor now, whichever of this and the
         // pipe's own EPOLLERR comes first.
         stdin.closedByChild();
+        releaseTerminal();
         gone.setSuccess(null);
         return true;
     }

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.wsbridge.config.Config;
 import org.wsbridge.config.ConfigSource;
+import org.wsbridge.config.Launch;
 import org.wsbridge.config.LogLevel;
 import org.wsbridge.config.Reload;
 import org.wsbridge.config.ReloadException;
@@ -235,9 +236,13 @@ public final class Server {
         List<HttpRoute> stages = new ArrayList<>();
         metrics.ifPresent(stages::add);
         if (config.devConsole()) {
+            boolean terminal = config.launch().map(Launch::terminal).orElse(false);
             boolean binaryEndpoint = config.launch().map(l -> l.binary() || l.relay().isPresent()).orElse(false);
-            stages.add(new DevConsoleHandler(plain, Instant.now(), config.secure(), config.proxying().basePath(),
-                    binaryEndpoint));
+            stages.add(terminal
+                    ? DevConsoleHandler.terminal(plain, Instant.now(), config.secure(), config.proxying().basePath(),
+                            binaryEndpoint)
+                    : new DevConsoleHandler(plain, Instant.now(), config.secure(), config.proxying().basePath(),
+                            binaryEndpoint));
         }
         if (config.cgiDir().isPresent()) {
             CgiHandler cgiStage = new CgiHandler(config.cgiDir().get(), config, context, plain);

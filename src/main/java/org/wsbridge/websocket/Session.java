@@ -68,6 +68,9 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
     private final LineFramer stderrLines;
     private final OutboundFrames frames;
     private final StdinBatch stdin;
+    /** {@code --pty}: control messages, and text output cut on character boundaries; null otherwise. */
+    private final TerminalControl control;
+    private final TerminalText terminalText;
     private final LineFramer.Sink stdoutToClient = (buf, index, length) -> sendLine("stdout", buf, index, length);
     private final LineFramer.Sink stderrToClient = (buf, index, length) -> {
         logStderr(buf, index, length); // websocketd logs stderr with --passstderr too
@@ -100,7 +103,9 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
         this.stdoutLines = new LineFramer(channel.alloc(), settings.maxLineSize());
         this.stderrLines = new LineFramer(channel.alloc(), settings.maxLineSize());
         this.frames = new OutboundFrames(channel.alloc());
-        this.stdin = new StdinBatch(channel.alloc(), !settings.binary());
+        this.stdin = new StdinBatch(channel.alloc(), !settings.binary() && !settings.terminal());
+        this.control = settings.terminal() ? new TerminalControl() : null;
+        this.terminalText = settings.terminal() ? new TerminalText(channel.alloc()) : null;
         this.openOutputs = settings.passStderr() ? 2 : 1;
     }
 
@@ -182,7 +187,7 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
             if (!(frame instanceof ContinuationWebSocketFrame)) {
                 messageBytes = 0;
                 forwardingMessage = (frame instanceof BinaryWebSocketFrame) == settings.binary();
-                if (!forwardingMessage && scope.enabled(LogLevel.DEBUG)) {
+                if (!forwardingMessage && control == null && scope.enabled(LogLevel.DEBUG)) {
                     scope.debug("websocket", "Dropped a " + (settings.binary() ? "text" : "binary")
                             + " message: this server relays " + (settings.binary() ? "binary" : "text"));
                 }
@@ -195,12 +200,26 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
                 closeWith(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "message too big");
                 return;
             }
-            if (!forwardingMessage || finished()) {
+            if (finished()) {
                 return;
             }
-            stdin.add(frame);
+            if (forwardingMessage) {
+                stdin.add(frame);
+            } else if (control != null) {
+                terminalControl(frame);
+            }
         } finally {
             frame.release();
+        }
+    }
+
+    /** {@code --pty}: a message of the other type asks for a window size. */
+    private void terminalControl(WebSocketFrame frame) {
+        try {
+            control.add(frame).ifPresent(size -> child.resize(size.cols(), size.rows()));
+        } catch (TerminalControl.BadMessage e) {
+            scope.access("websocket", e.getMessage());
+            closeWith(WebSocketCloseStatus.INVALID_MESSAGE_TYPE.code(), "bad terminal control message");
         }
     }
 
@@ -243,6 +262,8 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
         if (settings.binary()) {
             traffic.sent(chunk.readableBytes());
             frames.add(OutboundFrames.OPCODE_BINARY, chunk);
+        } else if (terminalText != null) {
+            sendText(terminalText.complete(chunk));
         } else {
             stdoutLines.feed(chunk, stdoutToClient);
         }
@@ -282,6 +303,14 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
         frames.add(OutboundFrames.OPCODE_TEXT, text);
     }
 
+    /** {@code --pty}: terminal output as one text message (text is released; null sends nothing). */
+    private void sendText(ByteBuf text) {
+        if (text != null) {
+            sendLine("stdout", text, text.readerIndex(), text.readableBytes());
+            text.release();
+        }
+    }
+
     private void logStderr(ByteBuf buf, int index, int length) {
         scope.error("stderr", buf.toString(index, length, StandardCharsets.UTF_8));
     }
@@ -318,7 +347,11 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
     @Override
     public void stdoutEof() {
         if (!finished()) {
-            stdoutLines.finish(stdoutToClient);
+            if (terminalText != null) {
+                sendText(terminalText.finish());
+            } else {
+                stdoutLines.finish(stdoutToClient);
+            }
             flushOutput();
         }
         outputEnded();
@@ -447,6 +480,9 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
         pings.stop();
         stdin.discard();
         stdoutLines.discard();
+        if (terminalText != null) {
+            terminalText.discard();
+        }
         frames.discard();
         // stderr keeps its framer: its lines still go to the log.
         resumeOutput(); // keep draining the pipes so the child is never stuck writing to nobody

@@ -11,13 +11,20 @@ import org.wsbridge.config.Config;
  * @param maxLineSize  longest outbound text message before a line is split
  * @param closeMs      grace added to each step of the termination ladder
  * @param pingMs       ping interval, 0 = none
+ * @param terminal     {@code --pty}: raw input and output, and resize messages ({@link TerminalControl})
  */
 public record SessionSettings(boolean binary, boolean passStderr, long maxFrameSize, int maxLineSize, long closeMs,
-                              long pingMs) {
+                              long pingMs, boolean terminal) {
+    /** A session with a program on pipes. */
+    public SessionSettings(boolean binary, boolean passStderr, long maxFrameSize, int maxLineSize, long closeMs,
+                           long pingMs) {
+        this(binary, passStderr, maxFrameSize, maxLineSize, closeMs, pingMs, false);
+    }
+
     public static SessionSettings of(Config config) {
         var launch = config.launch().orElseThrow();
         var limits = config.limits();
         return new SessionSettings(launch.binary(), launch.passStderr(), limits.maxFrameSize(),
-                limits.maxLineSize(), limits.closeMs(), limits.pingMs());
+                limits.maxLineSize(), limits.closeMs(), limits.pingMs(), launch.terminal());
     }
 }

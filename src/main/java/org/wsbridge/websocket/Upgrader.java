@@ -35,6 +35,7 @@ import org.wsbridge.log.LogScope;
 import org.wsbridge.metrics.Metrics;
 import org.wsbridge.process.CgiEnvironment;
 import org.wsbridge.process.CgiRequest;
+import org.wsbridge.process.ChildHandler;
 import org.wsbridge.process.ChildProcess;
 import org.wsbridge.process.ExitStatus;
 import org.wsbridge.process.SpawnException;
@@ -61,6 +62,10 @@ import org.wsbridge.request.ScriptTarget;
  * {@code --cgiheaders} the 101 waits for the program's CGI header block, which may refuse it ({@link CgiHeaderGate}).
  */
 public final class Upgrader {
+    /** {@code --pty}: TERM, and the window size until the client sends its own. */
+    private static final String TERMINAL_TYPE = "xterm-256color";
+    private static final int TERMINAL_COLS = 80;
+    private static final int TERMINAL_ROWS = 24;
     private final Config config;
     private final SessionSettings settings;
     private final UpgradeContext context;
@@ -210,6 +215,9 @@ public final class Upgrader {
                 .with("command", target.displayCommand()).with("origin", origin);
         CgiEnvironment env = CgiEnvironment.forWebSocket(context.serverSoftware(), config.passEnv(), cgi);
         subprotocols.choose(request.headers()).ifPresent(env::putSubprotocol);
+        if (settings.terminal()) {
+            env.putTerminalType(TERMINAL_TYPE);
+        }
         if (sessionScope.enabled(LogLevel.DEBUG)) {
             env.asMap().forEach((k, v) -> sessionScope.debug("env", "Std. variable: " + k + "=" + v));
         }
@@ -227,8 +235,12 @@ public final class Upgrader {
         ChildProcess child;
         long spawnStart = System.nanoTime();
         try {
-            child = ChildProcess.start((IoEventLoop) channel.eventLoop(), context.reaper(), spawn,
-                    gate != null ? gate : session, channel.alloc(), sessionScope);
+            ChildHandler handler = gate != null ? gate : session;
+            child = settings.terminal()
+                    ? ChildProcess.startOnTerminal((IoEventLoop) channel.eventLoop(), context.reaper(), spawn, handler,
+                            channel.alloc(), sessionScope, TERMINAL_COLS, TERMINAL_ROWS)
+                    : ChildProcess.start((IoEventLoop) channel.eventLoop(), context.reaper(), spawn, handler,
+                            channel.alloc(), sessionScope);
             context.metrics().spawned(System.nanoTime() - spawnStart);
         } catch (SpawnException e) {
             context.metrics().spawnFailed();

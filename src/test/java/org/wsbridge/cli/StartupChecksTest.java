@@ -118,6 +118,13 @@ class StartupChecksTest {
                         + " or --dir); --cgidir scripts always print CGI headers: remove it", false),
                 row(List.of("--cgiheaders", "--tcp=localhost:5900"), 1,
                         "--cgiheaders is for programs and has no effect with --tcp: remove it", false),
+                row(List.of("--pty", "--cgiheaders", "prog"), 1, "please only specify one of --pty and --cgiheaders:"
+                        + " a terminal's output is for the client, not a CGI header block", false),
+                row(List.of("--pty", "--passstderr", "prog"), 1, "please only specify one of --pty and --passstderr:"
+                        + " a terminal carries stdout and stderr together", false),
+                row(List.of("--pty", "--tcp=localhost:5900"), 1, "--pty is for programs and has no effect with --tcp"
+                        + " (a relay sends binary messages, or base64 text when the client asks for it): remove it",
+                        false),
                 row(List.of("--devconsole", "--staticdir=scripts"), 4,
                         "Invalid parameters: --devconsole cannot be used with --staticdir. Pick one.", false),
                 row(List.of("--devconsole", "--cgidir=scripts"), 4,

@@ -7,6 +7,7 @@ import com.sun.jna.Pointer;
 import java.io.File;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -61,6 +62,10 @@ public final class Spawn {
 
     private static native int posix_spawn_file_actions_adddup2(long fileActions, int fd, int newFd);
 
+    // glibc copies the path into the file actions.
+    private static native int posix_spawn_file_actions_addopen(long fileActions, int fd, byte[] path, int flags,
+                                                               int mode);
+
     private static native int posix_spawnattr_init(long attr);
 
     private static native int posix_spawnattr_setflags(long attr, short flags);
@@ -78,6 +83,37 @@ public final class Spawn {
      */
     public static int spawnp(List<byte[]> argv, List<byte[]> env, Optional<byte[]> cwd, int stdin,
                              int stdout, int stderr) throws PosixException {
+        return spawn(argv, env, actions -> {
+            check("posix_spawn_file_actions_adddup2", posix_spawn_file_actions_adddup2(actions, stdin, 0));
+            check("posix_spawn_file_actions_adddup2", posix_spawn_file_actions_adddup2(actions, stdout, 1));
+            check("posix_spawn_file_actions_adddup2", posix_spawn_file_actions_adddup2(actions, stderr, 2));
+            addCommonActions(actions, cwd);
+        });
+    }
+
+    /**
+     * As {@link #spawnp}, with the terminal slave at slavePath as stdin, stdout and stderr and as the child's
+     * controlling terminal: glibc runs setsid before the file actions, and a session leader without a
+     * controlling terminal that opens a terminal without O_NOCTTY acquires it.
+     */
+    public static int spawnOnTerminal(List<byte[]> argv, List<byte[]> env, Optional<byte[]> cwd, String slavePath)
+            throws PosixException {
+        byte[] path = (slavePath + "\0").getBytes(StandardCharsets.UTF_8);
+        return spawn(argv, env, actions -> {
+            check("posix_spawn_file_actions_addopen",
+                    posix_spawn_file_actions_addopen(actions, 0, path, LibC.O_RDWR, 0));
+            check("posix_spawn_file_actions_adddup2", posix_spawn_file_actions_adddup2(actions, 0, 1));
+            check("posix_spawn_file_actions_adddup2", posix_spawn_file_actions_adddup2(actions, 0, 2));
+            addCommonActions(actions, cwd);
+        });
+    }
+
+    /** Adds the file actions that set up the child's descriptors. */
+    private interface FileActions {
+        void add(long actions) throws PosixException;
+    }
+
+    private static int spawn(List<byte[]> argv, List<byte[]> env, FileActions fileActions) throws PosixException {
         if (!HAS_CLOSEFROM) {
             markInheritedCloseOnExec();
         }
@@ -86,7 +122,7 @@ public final class Spawn {
         long actions = scratch.actions;
         check("posix_spawn_file_actions_init", posix_spawn_file_actions_init(actions));
         try {
-            addFileActions(actions, cwd, stdin, stdout, stderr);
+            fileActions.add(actions);
             int[] pid = new int[1];
             long argvTable = block;
             long envTable = block + (long) (argv.size() + 1) * Long.BYTES;
@@ -98,11 +134,8 @@ public final class Spawn {
         }
     }
 
-    private static void addFileActions(long actions, Optional<byte[]> cwd, int stdin, int stdout,
-                                       int stderr) throws PosixException {
-        check("posix_spawn_file_actions_adddup2", posix_spawn_file_actions_adddup2(actions, stdin, 0));
-        check("posix_spawn_file_actions_adddup2", posix_spawn_file_actions_adddup2(actions, stdout, 1));
-        check("posix_spawn_file_actions_adddup2", posix_spawn_file_actions_adddup2(actions, stderr, 2));
+    /** Closes every inherited descriptor from 3 up, and changes to cwd if given. */
+    private static void addCommonActions(long actions, Optional<byte[]> cwd) throws PosixException {
         if (HAS_CLOSEFROM) {
             check("posix_spawn_file_actions_addclosefrom_np",
                     Extensions.ClosefromNp.posix_spawn_file_actions_addclosefrom_np(actions,
