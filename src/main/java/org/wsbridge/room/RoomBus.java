@@ -1,6 +1,7 @@
 package org.wsbridge.room;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
 import java.util.Optional;
 
 /**
@@ -44,6 +45,12 @@ public interface RoomBus {
      * {@link MemberEvent.Join}.
      */
     void join(RoomKey room, Member member);
+
+    /**
+     * {@code --shared=eager}: starts the child of {@code room} now, driven by {@code loop}, and keeps the room open
+     * while it has no member (it never ends for being idle).
+     */
+    void keepOpen(RoomKey room, EventLoop loop);
 
     /**
      * One text message (UTF-8, no line end) from {@code member} for the room's child. When the child's stdin is
