@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -264,6 +267,87 @@ class RoomsIT {
                 }
             }
             assertEquals(List.of("ROOM START", "JOIN", "LEAVE", "ROOM END: its last client left"), room);
+        }
+    }
+
+    /**
+     * A client that stops reading (tiny receive buffer, never read) while the program writes bursts of 300 lines
+     * of 1000 bytes: the reading client gets every line of every burst (each is under the 1 MiB queue), the stalled
+     * one soon has a full queue, and {@code --slowclient} decides.
+     */
+    private static int stallOne(Wsbridge server, WsClient fast, String logged) {
+        int burst = 0;
+        for (; burst < 200 && server.logLines().stream().noneMatch(l -> l.contains(logged)); burst++) {
+            fast.send("flood 300");
+            for (int i = 0; i < 300; i++) {
+                assertEquals(1000, fast.nextText().length());
+            }
+            fast.expectText("flooded"); // every line of the burst: the reading client lost nothing
+        }
+        server.awaitLog(l -> l.contains(logged), WAIT);
+        return burst;
+    }
+
+    /** Reads the slow client's frames on a thread of its own until "shared: after" comes; counts the long lines. */
+    private static Thread drain(RawWs slow, AtomicInteger lines, AtomicBoolean done) {
+        Thread reader = new Thread(() -> {
+            try {
+                RawWs.Frame frame;
+                while (!(frame = slow.readFrame()).text().equals("shared: after")) {
+                    lines.addAndGet(frame.text().length() == 1000 ? 1 : 0);
+                }
+                done.set(true);
+            } catch (IOException e) {
+                // done stays false: the test fails below
+            }
+        }, "slow-reader");
+        reader.start();
+        return reader;
+    }
+
+    /** Sends "after" through the room until the slow client has received one (it was dropped while it was full). */
+    private static void untilDrained(WsClient fast, AtomicBoolean done) {
+        for (int i = 0; i < 2000 && !done.get(); i++) {
+            fast.send("after");
+            fast.expectText("shared: after");
+        }
+    }
+
+    @Test
+    void slowClientDropSkipsLinesForItAloneAndItCatchesUp() throws Exception {
+        try (Wsbridge server = Wsbridge.start("--port=0", "--shared", echo());
+             WsClient fast = WsClient.connect(server.ws("/")); RawWs slow = new RawWs(server.port(), 2048)) {
+            fast.nextText();
+            slow.write(RawWs.upgradeRequest("/"));
+            assertEquals(101, slow.readResponse().status());
+            awaitJoins(server, 2);
+            int bursts = stallOne(server, fast, "Slow client: its queue is full, dropping lines for it"
+                    + " (--slowclient=drop)");
+            AtomicInteger lines = new AtomicInteger();
+            AtomicBoolean done = new AtomicBoolean();
+            Thread reader = drain(slow, lines, done);
+            untilDrained(fast, done);
+            reader.join(WAIT.toMillis());
+            assertTrue(done.get(), "the slow client is still in the room and gets its lines again");
+            assertTrue(lines.get() < bursts * 300, "it missed lines: got " + lines + " of " + bursts * 300);
+            server.awaitLog(l -> l.contains("Slow client caught up"), WAIT);
+        }
+    }
+
+    @Test
+    void slowClientDisconnectClosesItAndTheRoomGoesOn() throws Exception {
+        try (Wsbridge server = Wsbridge.start("--port=0", "--shared", "--slowclient=disconnect", echo());
+             WsClient fast = WsClient.connect(server.ws("/")); RawWs slow = new RawWs(server.port(), 2048)) {
+            fast.nextText();
+            slow.write(RawWs.upgradeRequest("/"));
+            assertEquals(101, slow.readResponse().status());
+            awaitJoins(server, 2);
+            stallOne(server, fast, "Slow client: its queue is full, disconnecting it (--slowclient=disconnect)");
+            Poll.until(() -> count(server, "| LEAVE") == 1 && count(server, "| DISCONNECT") == 1, WAIT,
+                    () -> String.join("\n", server.logLines()));
+            fast.send("after");
+            fast.expectText("shared: after");
+            assertTrue(slow.awaitEof(), "the slow client's connection is closed");
         }
     }
 }
