@@ -350,4 +350,17 @@ class RoomsIT {
             assertTrue(slow.awaitEof(), "the slow client's connection is closed");
         }
     }
+
+    @Test
+    void shutdownClosesEveryClientWith1001AndEndsEveryProgram() throws Exception {
+        Wsbridge server = Wsbridge.start("--port=0", "--rooms", "--roomidle=60000", echo());
+        try (server; WsClient a = WsClient.connect(server.ws("/a")); WsClient b = WsClient.connect(server.ws("/b"))) {
+            a.nextText();
+            b.nextText();
+            assertEquals(2, server.descendants().size());
+            assertEquals(0, server.stop(WAIT));
+            assertEquals(1001, a.nextClose().code());
+            assertEquals(1001, b.nextClose().code());
+        } // close() checks that no process wsbridge ran is left
+    }
 }
