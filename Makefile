@@ -67,6 +67,7 @@ bench: build bench/node_modules/.package-lock.json $(FLOOR)/wsbridge.jar
 	  node bench/bench.mjs --out '$(BENCH_OUT)' --server '$(BENCH_WSBRIDGE)' --floor '$(BENCH_FLOOR)' \
 	    --relay-server '$(BENCH_WSBRIDGE_RELAY)'; \
 	fi
+	node bench/fanout.mjs --out '$(BENCH_OUT)' --server '$(BENCH_WSBRIDGE)'
 
 # `make bench-terminal`: --pty output throughput and keystroke round trip beside pipes (bench/terminal.mjs).
 bench-terminal: build bench/node_modules/.package-lock.json

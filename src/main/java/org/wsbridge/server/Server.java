@@ -47,6 +47,7 @@ import org.wsbridge.process.posix.PosixException;
 import org.wsbridge.relay.RelayFrontend;
 import org.wsbridge.websocket.OriginCheck;
 import org.wsbridge.websocket.ReverseLookup;
+import org.wsbridge.websocket.RoomEntrance;
 import org.wsbridge.request.ScriptResolver;
 import org.wsbridge.websocket.Session;
 import org.wsbridge.websocket.UpgradeContext;
@@ -78,6 +79,8 @@ public final class Server {
     /** What requests are served with now; replaced as a whole by a reload. */
     private final AtomicReference<Serving> serving = new AtomicReference<>();
     private volatile boolean shuttingDown;
+    /** {@code --shared}/{@code --rooms}: built with the first configuration, kept across reloads with its rooms. */
+    private Optional<RoomEntrance> rooms = Optional.empty();
 
     /**
      * What the requests are served with: built from one configuration, never changed, replaced on SIGHUP. A
@@ -145,12 +148,14 @@ public final class Server {
             Optional<Supplier<AccessPolicy>> access = config.access().required()
                     ? Optional.of(() -> serving.get().access().orElseThrow()) : Optional.empty();
             listeners.bind(new ServerInitializer(tls, () -> serving.get().routes(), access, scope), label);
+            rooms.ifPresent(r -> r.serving(workers.next()));
             if (config.monitoring().port().isPresent()) {
                 listeners.bindMetrics(new ServerInitializer(Optional.empty(),
                         () -> serving.get().metrics().orElseThrow(), Optional.empty(), scope),
                         config.monitoring().port().getAsInt());
             }
             stopRequested.await();
+            rooms.ifPresent(RoomEntrance::shutdown);
             shutdown(listeners);
             listeners.closeMetrics();
             return 0;
@@ -180,6 +185,9 @@ public final class Server {
                 HttpResponses.forPlainHttp(config.headers(), Clock.systemUTC())));
         UpgradeContext context = new UpgradeContext(forks, shared.fds(), shared.reaper(), sessions,
                 new OriginCheck(config.origins()), "wsbridge/" + version, names, shared.metrics());
+        if (before.isEmpty()) {
+            rooms = RoomEntrance.of(config, context, scope);
+        }
         boolean ownPort = config.monitoring().port().isPresent();
         Routes routes = routes(config, context, monitoring.filter(m -> !ownPort));
         Optional<AccessPolicy> access = AccessPolicy.of(config, context, scope, before.flatMap(Serving::access));
@@ -230,7 +238,7 @@ public final class Server {
     /** @param metrics {@code --metrics} on the main port: answered first, before the dev console, CGI and files */
     private Routes routes(Config config, UpgradeContext context, Optional<MetricsHandler> metrics)
             throws IOException {
-        Optional<Upgrader> upgrader = config.launch().map(l -> new Upgrader(config, context));
+        Optional<Upgrader> upgrader = config.launch().map(l -> new Upgrader(config, context, rooms));
         ScriptResolver scripts = config.launch().isPresent() ? ScriptResolver.of(config.launch().get()) : uri -> null;
         HttpResponses plain = HttpResponses.forPlainHttp(config.headers(), Clock.systemUTC());
         List<HttpRoute> stages = new ArrayList<>();

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
 import io.netty.channel.IoEventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -31,6 +32,7 @@ import org.wsbridge.config.Config;
 import org.wsbridge.config.Launch;
 import org.wsbridge.config.LogLevel;
 import org.wsbridge.config.Negotiation;
+import org.wsbridge.log.Log;
 import org.wsbridge.log.LogScope;
 import org.wsbridge.metrics.Metrics;
 import org.wsbridge.process.CgiEnvironment;
@@ -48,6 +50,7 @@ import org.wsbridge.request.CgiRequests;
 import org.wsbridge.request.HttpCodec;
 import org.wsbridge.request.HttpResponses;
 import org.wsbridge.request.ScriptTarget;
+import org.wsbridge.room.RoomKey;
 
 /**
  * Turns an upgrade request into a running {@link Session}, or rejects it with a status and a clean body.
@@ -82,8 +85,17 @@ public final class Upgrader {
     private final PermessageDeflate deflate;
     /** {@code --cgiheaders}: each program's header block is read before its 101 ({@link CgiHeaderGate}). */
     private final boolean cgiHeaders;
+    /** {@code --shared}/{@code --rooms}: clients join rooms instead of getting a child each. */
+    private final Optional<RoomEntrance> rooms;
 
+    /** With rooms of its own when {@code config} asks for them, logging to stdout. */
     public Upgrader(Config config, UpgradeContext context) {
+        this(config, context, RoomEntrance.of(config, context, Log.toStdout(config.logLevel(), config.logFormat())
+                .root()));
+    }
+
+    /** @param rooms {@link RoomEntrance#of}, which outlives an Upgrader replaced by a reload */
+    public Upgrader(Config config, UpgradeContext context, Optional<RoomEntrance> rooms) {
         this.config = config;
         this.settings = SessionSettings.of(config);
         this.context = context;
@@ -107,6 +119,7 @@ public final class Upgrader {
         this.subprotocols = new Subprotocols(negotiation.subprotocols(), negotiation.subprotocolOptional());
         this.deflate = PermessageDeflate.of(negotiation.compression(), settings.maxFrameSize());
         this.cgiHeaders = config.launch().map(Launch::cgiHeaders).orElse(false);
+        this.rooms = rooms;
     }
 
     /**
@@ -210,6 +223,9 @@ public final class Upgrader {
         if (relay.isPresent()) {
             return startRelay(ctx, request, scope, origin, http, cgi);
         }
+        if (rooms.isPresent()) {
+            return joinRoom(ctx, request, target, scope, origin, http, cgi);
+        }
         Channel channel = ctx.channel();
         LogScope sessionScope = scope.with("id", cgi.uniqueId()).with("remote", cgi.remoteHost())
                 .with("command", target.displayCommand()).with("origin", origin);
@@ -292,6 +308,47 @@ public final class Upgrader {
                 reject(ctx, request, status, body, h -> { });
             }
         });
+    }
+
+    /**
+     * {@code --shared}/{@code --rooms}: the client joins its room once the 101 is out. Refused before it with 400
+     * when the URL names no room, 503 when the room cannot be opened ({@code --maxrooms}). A room's client holds no
+     * {@code --maxforks} slot (the room's child does): returns false.
+     */
+    private boolean joinRoom(ChannelHandlerContext ctx, HttpRequest request, ScriptTarget target, LogScope scope,
+                             String origin, HttpSide http, CgiRequest cgi) {
+        RoomEntrance entrance = rooms.get();
+        Optional<RoomKey> key = entrance.key(target);
+        if (key.isEmpty()) {
+            return refuse(ctx, request, scope, HttpResponseStatus.BAD_REQUEST,
+                    "400 Bad Request: no room named in the URL path (e.g. /lobby)", h -> { });
+        }
+        Optional<String> refusal = entrance.bus().refusal(key.get());
+        if (refusal.isPresent()) {
+            scope.error("room", "Room " + key.get().display() + " refused: " + refusal.get());
+            return refuse(ctx, request, scope, HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "503 Service Unavailable: " + refusal.get(), h -> h.set(HttpHeaderNames.RETRY_AFTER, "1"));
+        }
+        Channel channel = ctx.channel();
+        channel.config().setWriteBufferWaterMark(RoomEntrance.CLIENT_QUEUE);
+        LogScope clientScope = scope.with("id", cgi.uniqueId()).with("remote", cgi.remoteHost())
+                .with("room", key.get().display()).with("origin", origin);
+        CgiEnvironment env = CgiEnvironment.forWebSocket(context.serverSoftware(), config.passEnv(), cgi);
+        subprotocols.choose(request.headers()).ifPresent(env::putSubprotocol);
+        RoomClient client = new RoomClient(channel, entrance.bus(), key.get(), cgi.uniqueId(),
+                RoomEntrance.text(env.asMap()), clientScope, settings);
+        Optional<WebSocketServerExtension> compression = deflate == null
+                ? Optional.empty() : deflate.accept(request.headers());
+        handshake(channel, request, subprotocols.choose(request.headers()).orElse(null), compression, http,
+                clientScope, () -> { }, pipeline -> {
+                    compression.ifPresent(e -> PermessageDeflate.install(pipeline, e));
+                    pipeline.addLast("utf8", new TextValidator());
+                    pipeline.addLast("room", client);
+                    context.sessions().add(channel);
+                    counted(channel, Metrics.Endpoint.PROGRAM);
+                    client.upgraded();
+                });
+        return false;
     }
 
     /**
