@@ -337,10 +337,9 @@ public final class Upgrader {
         subprotocols.choose(request.headers()).ifPresent(env::putSubprotocol);
         RoomClient client = new RoomClient(channel, entrance.bus(), key.get(), cgi.uniqueId(),
                 RoomEntrance.text(env.asMap()), clientScope, settings);
-        Optional<WebSocketServerExtension> compression = deflate == null
-                ? Optional.empty() : deflate.accept(request.headers());
-        handshake(channel, request, subprotocols.choose(request.headers()).orElse(null), compression, http,
-                clientScope, () -> { }, pipeline -> {
+        Optional<WebSocketServerExtension> compression = compression(request);
+        handshake(channel, request, subprotocols.choose(request.headers()).orElse(null), compression,
+                EmptyHttpHeaders.INSTANCE, http, clientScope, () -> { }, pipeline -> {
                     compression.ifPresent(e -> PermessageDeflate.install(pipeline, e));
                     pipeline.addLast("utf8", new TextValidator());
                     pipeline.addLast("room", client);
