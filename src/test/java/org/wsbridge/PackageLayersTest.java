@@ -20,12 +20,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keeps the packages in layers that follow the data (command line → server → HTTP routing → WebSocket →
- * relay → request → metrics → process → log → config): a package may use only the packages below it, and config no Netty. Read
+ * room → relay → request → metrics → process → log → config): a package may use only the packages below it, and config no Netty. Read
  * from the compiled classes' constant pools, so fully qualified names and nested types count too, comments not.
  */
 class PackageLayersTest {
     /** Top to bottom; {@code ""} is {@code org.wsbridge} itself ({@code Main}). */
-    private static final List<String> LAYERS = List.of("", "cli", "server", "http", "websocket", "relay", "request",
+    private static final List<String> LAYERS = List.of("", "cli", "server", "http", "websocket", "room", "relay", "request",
             "metrics", "process", "log", "config");
     private static final Pattern REFERENCE = Pattern.compile("org/wsbridge/([a-z0-9]+)/");
 

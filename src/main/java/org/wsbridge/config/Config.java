@@ -27,6 +27,7 @@ import java.util.Optional;
  * @param access        who may connect ({@code --auth-token}, {@code --auth-basic})
  * @param negotiation   subprotocol and compression negotiated at the upgrade
  * @param monitoring    {@code --metrics}, {@code --metricsport}
+ * @param rooms         {@code --shared}, {@code --rooms} and their settings
  */
 public record Config(
         Listen listen,
@@ -45,7 +46,8 @@ public record Config(
         Proxying proxying,
         Access access,
         Negotiation negotiation,
-        Monitoring monitoring) {
+        Monitoring monitoring,
+        Rooms rooms) {
 
     public Config {
         Objects.requireNonNull(listen, "listen");
@@ -63,6 +65,17 @@ public record Config(
         Objects.requireNonNull(access, "access");
         Objects.requireNonNull(negotiation, "negotiation");
         Objects.requireNonNull(monitoring, "monitoring");
+        Objects.requireNonNull(rooms, "rooms");
+    }
+
+    /** Without rooms: a child per connection. */
+    public Config(Listen listen, Optional<Tls> tls, Optional<Launch> launch, List<EnvVar> passEnv,
+                  Optional<Path> staticDir, Optional<Path> cgiDir, boolean devConsole, Limits limits,
+                  OriginPolicy origins, HeaderRules headers, boolean reverseLookup, LogLevel logLevel,
+                  LogFormat logFormat, Proxying proxying, Access access, Negotiation negotiation,
+                  Monitoring monitoring) {
+        this(listen, tls, launch, passEnv, staticDir, cgiDir, devConsole, limits, origins, headers, reverseLookup,
+                logLevel, logFormat, proxying, access, negotiation, monitoring, Rooms.off());
     }
 
     /** True when connections are served over TLS ({@code --ssl}). */
