@@ -38,6 +38,31 @@ final class GoFlagSyntax {
         return cli;
     }
 
+    /**
+     * Go has no option with an optional value; wsbridge's ({@code --shared[=eager]}) take it only attached with
+     * {@code =}, so that {@code --shared ./prog} does not read {@code ./prog} as the value: a bare one is given its
+     * fallback value here, before picocli sees the command line. Stops at COMMAND or {@code --}.
+     */
+    static String[] bareOptionalValues(CommandSpec spec, String[] args) {
+        String[] out = args.clone();
+        for (int i = 0; i < out.length; i++) {
+            String arg = out[i];
+            if (arg.equals("--") || !arg.startsWith("-")) {
+                break;
+            }
+            OptionSpec option = spec.findOption(arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg);
+            if (option == null || arg.contains("=") || option.typeInfo().isBoolean()) {
+                continue;
+            }
+            if (option.arity().min() == 0) {
+                out[i] = arg + "=" + option.fallbackValue();
+            } else {
+                i++; // its value
+            }
+        }
+        return out;
+    }
+
     /** The stderr line for a malformed command line, naming the argument at fault. */
     static String describe(ParameterException e) {
         if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {

@@ -27,6 +27,7 @@ import org.wsbridge.config.Negotiation;
 import org.wsbridge.config.OriginPolicy;
 import org.wsbridge.config.Proxying;
 import org.wsbridge.config.RelayTarget;
+import org.wsbridge.config.Rooms;
 import org.wsbridge.config.Tls;
 import org.wsbridge.http.access.AccessPolicy;
 
@@ -76,8 +77,63 @@ final class StartupChecks {
         }
         Proxying proxying = proxying();
         Negotiation negotiation = negotiation(headers);
+        Rooms rooms = rooms(launch);
         return new Config(listen, tls, launch, passEnv, staticDir, cgiDir, options.devConsole, limits, origins,
-                headers, options.reverseLookup, logLevel, logFormat, proxying, access(), negotiation, monitoring(listen));
+                headers, options.reverseLookup, logLevel, logFormat, proxying, access(), negotiation, monitoring(listen),
+                rooms);
+    }
+
+    /** {@code --shared}/{@code --rooms} and their settings; the settings alone, or with a relay, are refused. */
+    private Rooms rooms(Optional<Launch> launch) throws UsageError {
+        boolean eager = "eager".equals(options.shared);
+        if (options.shared != null && !eager && !options.shared.equals("true") && !options.shared.equals("false")) {
+            throw UsageError.invalid("--shared: '" + options.shared + "' is not a choice; use --shared (started with "
+                    + "the first client) or --shared=eager (started with wsbridge)");
+        }
+        boolean shared = eager || "true".equals(options.shared);
+        Rooms.Framing framing = Rooms.Framing.fromFlag(options.framing).orElseThrow(() -> UsageError.invalid(
+                "--framing: '" + options.framing + "' is not a choice; use lines or json"));
+        Rooms.SlowClient slow = Rooms.SlowClient.fromFlag(options.slowClient).orElseThrow(() -> UsageError.invalid(
+                "--slowclient: '" + options.slowClient + "' is not a choice; use drop or disconnect"));
+        Rooms.Restart restart = Rooms.Restart.fromFlag(options.restart).orElseThrow(() -> UsageError.invalid(
+                "--restart: '" + options.restart + "' is not a choice; use never or always"));
+        if (options.replay < 0) {
+            throw UsageError.invalid("--replay: " + options.replay + " is negative; use a number of lines (0: none)");
+        }
+        if (options.maxRooms < 0) {
+            throw UsageError.invalid("--maxrooms: " + options.maxRooms + " is negative; use a number of rooms (0: no"
+                    + " limit)");
+        }
+        if (!shared && !options.rooms) {
+            String needs = framing != Rooms.Framing.LINES ? "--framing=json"
+                    : options.replay > 0 ? "--replay" : options.maxRooms > 0 ? "--maxrooms"
+                    : options.roomIdleMs > 0 ? "--roomidle" : slow != Rooms.SlowClient.DROP ? "--slowclient"
+                    : restart != Rooms.Restart.NEVER ? "--restart" : null;
+            if (needs != null) {
+                throw UsageError.invalid(needs + " is about rooms: it needs --shared or --rooms");
+            }
+            return Rooms.off();
+        }
+        String option = options.rooms ? "--rooms" : "--shared";
+        if (shared && options.rooms) {
+            throw new UsageError(WsbridgeCommand.EXIT_CONFLICT, false, "Invalid parameters: --shared and --rooms"
+                    + " cannot be used together (--shared is one room per endpoint, --rooms one per URL). Pick one.");
+        }
+        if (launch.isEmpty() || launch.get().relay().isPresent()) {
+            throw new UsageError(WsbridgeCommand.EXIT_CONFLICT, false, "Invalid parameters: " + option + " shares a"
+                    + " program between clients, so it needs COMMAND or --dir" + (launch.isPresent()
+                    ? ", not " + (given(options.tcp).isPresent() ? "--tcp" : "--unixtarget") : "") + ".");
+        }
+        if (options.binary || options.passStderr) {
+            throw new UsageError(WsbridgeCommand.EXIT_CONFLICT, false, "Invalid parameters: " + option + " relays text"
+                    + " lines; it cannot be used with " + (options.binary ? "--binary" : "--passstderr") + ".");
+        }
+        if (eager && launch.get().scriptDir().isPresent()) {
+            throw new UsageError(WsbridgeCommand.EXIT_CONFLICT, false, "Invalid parameters: --shared=eager needs a"
+                    + " COMMAND; with --dir each script's program starts with its first client (use --shared).");
+        }
+        return new Rooms(options.rooms ? Rooms.Mode.ROOMS : Rooms.Mode.SHARED, eager, options.roomIdleMs,
+                options.maxRooms, framing, options.replay, slow, restart);
     }
 
     private Monitoring monitoring(Listen listen) throws UsageError {

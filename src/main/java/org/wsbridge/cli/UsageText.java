@@ -15,6 +15,7 @@ final class UsageText {
     static final int LISTEN = 100;
     static final int TLS = 200;
     static final int RUN = 300;
+    static final int ROOMS = 350;
     static final int WEBSOCKET = 400;
     static final int HTTP = 500;
     static final int PROXY = 600;
@@ -24,6 +25,7 @@ final class UsageText {
             LISTEN, "Where to listen:",
             TLS, "TLS (https and wss):",
             RUN, "What each connection runs:",
+            ROOMS, "Rooms (one program for many clients):",
             WEBSOCKET, "WebSocket connections:",
             HTTP, "Plain HTTP requests (not upgrades):",
             PROXY, "Behind a reverse proxy:",
@@ -76,13 +78,14 @@ final class UsageText {
 
     /** The help section of an option: its {@code order} rounded down to the hundred. */
     static int group(OptionSpec option) {
-        return option.order() / 100 * 100;
+        return option.order() >= ROOMS && option.order() < WEBSOCKET ? ROOMS : option.order() / 100 * 100;
     }
 
     /** How the help names an option: {@code --port=PORT}, {@code --ssl}, {@code --help, -h}. */
     static String synopsis(OptionSpec option) {
         String name = option.longestName();
-        String label = option.typeInfo().isBoolean() ? "" : "=" + option.paramLabel();
+        String label = option.typeInfo().isBoolean() ? ""
+                : option.arity().min() == 0 ? "[=" + option.paramLabel() + "]" : "=" + option.paramLabel();
         String shortName = option.shortestName();
         return name + label + (shortName.length() == 2 ? ", " + shortName : "");
     }

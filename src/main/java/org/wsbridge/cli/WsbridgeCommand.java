@@ -5,6 +5,7 @@ import static org.wsbridge.cli.UsageText.HTTP;
 import static org.wsbridge.cli.UsageText.LISTEN;
 import static org.wsbridge.cli.UsageText.OTHER;
 import static org.wsbridge.cli.UsageText.PROXY;
+import static org.wsbridge.cli.UsageText.ROOMS;
 import static org.wsbridge.cli.UsageText.RUN;
 import static org.wsbridge.cli.UsageText.TLS;
 import static org.wsbridge.cli.UsageText.WEBSOCKET;
@@ -125,6 +126,50 @@ public final class WsbridgeCommand {
     @Option(names = "--unixtarget", order = RUN + 8, paramLabel = "PATH", description = "As --tcp, to the Unix "
             + "domain socket at PATH. Default: none.")
     String unixTarget;
+
+    // ---- Rooms
+    @Option(names = "--shared", order = ROOMS + 1, paramLabel = "eager", arity = "0..1", fallbackValue = "true",
+            description = "One program for all clients of the endpoint (with --dir, one per script) instead of one "
+            + "per client: every line it prints goes to every client, every client message to its stdin. It starts "
+            + "with the first client, or with wsbridge given --shared=eager, and ends --roomidle after the last "
+            + "client left (never with eager). Default: off.")
+    String shared;
+
+    @Option(names = "--rooms", order = ROOMS + 2, description = "As --shared, but one program per room, named by "
+            + "the URL path below the endpoint (ws://host/lobby, ws://host/game/42; with --dir, what follows the "
+            + "script); the program gets it as ROOM. A URL naming no room gets HTTP 400. Default: off.")
+    boolean rooms;
+
+    @Option(names = "--roomidle", order = ROOMS + 3, paramLabel = "MS", converter = GoFlagSyntax.Unsigned.class,
+            description = "End a room's program (stdin closed, then signals) when its last client has been gone for "
+            + "MS milliseconds. Default: 0 (at once).")
+    long roomIdleMs;
+
+    @Option(names = "--maxrooms", order = ROOMS + 4, paramLabel = "N", description = "At most N rooms (programs) "
+            + "at once; a client of a further room gets HTTP 503. 0: no limit. Default: 0.")
+    int maxRooms;
+
+    @Option(names = "--framing", order = ROOMS + 5, paramLabel = "FRAMING", description = "lines: client messages "
+            + "and program lines pass as they are. json: the program reads one JSON event a line "
+            + "({\"event\":\"join\"|\"message\"|\"leave\",\"id\":ID,...}) and may write {\"to\":ID or [IDs],"
+            + "\"data\":TEXT} to address clients or {\"close\":ID,\"code\":N} to drop one; other lines go to "
+            + "everyone. Needs --shared or --rooms. Default: lines.")
+    String framing = "lines";
+
+    @Option(names = "--replay", order = ROOMS + 6, paramLabel = "N", description = "Send a client joining a room "
+            + "the room's last N lines first. Default: 0.")
+    int replay;
+
+    @Option(names = "--slowclient", order = ROOMS + 7, paramLabel = "POLICY", description = "What happens to a "
+            + "room's client that cannot keep up (its 1 MiB queue is full): drop skips lines for it until it caught "
+            + "up, disconnect closes it with 1008. Logged either way; the room and its other clients go on. Default: "
+            + "drop.")
+    String slowClient = "drop";
+
+    @Option(names = "--restart", order = ROOMS + 8, paramLabel = "POLICY", description = "never: a room's program "
+            + "that exits closes its clients (1000 after exit 0, else 1011 with the status). always: it is started "
+            + "again after 1 s, doubling up to 30 s while it keeps failing, and the clients stay. Default: never.")
+    String restart = "never";
 
     // ---- WebSocket connections
     @Option(names = "--origin", order = WEBSOCKET + 1, paramLabel = "LIST", description = "Accept an upgrade only "
@@ -307,6 +352,7 @@ public final class WsbridgeCommand {
         WsbridgeCommand options = new WsbridgeCommand();
         CommandLine cli = GoFlagSyntax.commandLine(options);
         String binary = invocation.binary();
+        args = GoFlagSyntax.bareOptionalValues(cli.getCommandSpec(), args);
         try {
             cli.parseArgs(args);
         } catch (ParameterException e) {

@@ -142,6 +142,7 @@ public final class Audience {
     /** Closes every member (the room is over) and forgets the replay. */
     public void end(int code, String reason) {
         for (Seat seat : List.copyOf(seats.values())) {
+            seat.member.scope().access("room", "LEAVE");
             seat.member.close(code, reason);
         }
         seats.clear();

@@ -159,7 +159,7 @@ public final class LocalRoomBus implements RoomBus {
             if (!audience.add(member)) {
                 return;
             }
-            member.scope().with("room", key.display()).access("room", "JOIN");
+            member.scope().access("room", "JOIN");
             member.channel().closeFuture().addListener(f -> loop.execute(() -> leave(member)));
             child.deliver(new MemberEvent.Join(member.id(), member.env()));
         }
@@ -180,7 +180,7 @@ public final class LocalRoomBus implements RoomBus {
             if (!audience.remove(member)) {
                 return;
             }
-            member.scope().with("room", key.display()).access("room", "LEAVE");
+            member.scope().access("room", "LEAVE");
             if (child != null) {
                 child.deliver(new MemberEvent.Leave(member.id()));
             }

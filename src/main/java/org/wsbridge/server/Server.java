@@ -122,11 +122,13 @@ public final class Server {
             SignalHandlers.install(stopRequested::countDown);
             String label = banner();
             listeners.bind(new ServerInitializer(tls, routes, access, scope), label);
+            routes.upgrader().ifPresent(u -> u.serving(workers.next()));
             if (config.monitoring().port().isPresent()) {
                 listeners.bindMetrics(new ServerInitializer(Optional.empty(), metricsRoutes(monitoring.get()),
                         Optional.empty(), scope), config.monitoring().port().getAsInt());
             }
             stopRequested.await();
+            routes.upgrader().ifPresent(Upgrader::shutdown);
             shutdown(listeners);
             listeners.closeMetrics();
             return 0;
@@ -154,7 +156,7 @@ public final class Server {
 
     /** @param metrics {@code --metrics} on the main port: answered first, before the dev console, CGI and files */
     private Routes routes(UpgradeContext context, Optional<MetricsHandler> metrics) throws IOException {
-        Optional<Upgrader> upgrader = config.launch().map(l -> new Upgrader(config, context));
+        Optional<Upgrader> upgrader = config.launch().map(l -> new Upgrader(config, context, scope));
         ScriptResolver scripts = config.launch().isPresent() ? ScriptResolver.of(config.launch().get()) : uri -> null;
         HttpResponses plain = HttpResponses.forPlainHttp(config.headers(), Clock.systemUTC());
         List<HttpRoute> stages = new ArrayList<>();

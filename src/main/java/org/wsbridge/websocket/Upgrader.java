@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
 import io.netty.channel.IoEventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -31,6 +32,7 @@ import org.wsbridge.config.Config;
 import org.wsbridge.config.Launch;
 import org.wsbridge.config.LogLevel;
 import org.wsbridge.config.Negotiation;
+import org.wsbridge.log.Log;
 import org.wsbridge.log.LogScope;
 import org.wsbridge.metrics.Metrics;
 import org.wsbridge.process.CgiEnvironment;
@@ -47,6 +49,7 @@ import org.wsbridge.request.CgiRequests;
 import org.wsbridge.request.HttpCodec;
 import org.wsbridge.request.HttpResponses;
 import org.wsbridge.request.ScriptTarget;
+import org.wsbridge.room.RoomKey;
 
 /**
  * Turns an upgrade request into a running {@link Session}, or rejects it with a status and a clean body.
@@ -74,8 +77,15 @@ public final class Upgrader {
     // What the upgrade negotiates (--subprotocol, --compress); deflate is null without --compress.
     private final Subprotocols subprotocols;
     private final PermessageDeflate deflate;
+    /** {@code --shared}/{@code --rooms}: clients join rooms instead of getting a child each. */
+    private final Optional<RoomEntrance> rooms;
 
     public Upgrader(Config config, UpgradeContext context) {
+        this(config, context, Log.toStdout(config.logLevel(), config.logFormat()).root());
+    }
+
+    /** @param log where rooms log what is not any one client's (room start and end) */
+    public Upgrader(Config config, UpgradeContext context, LogScope log) {
         this.config = config;
         this.settings = SessionSettings.of(config);
         this.context = context;
@@ -98,6 +108,18 @@ public final class Upgrader {
         Negotiation negotiation = config.negotiation();
         this.subprotocols = new Subprotocols(negotiation.subprotocols(), negotiation.subprotocolOptional());
         this.deflate = PermessageDeflate.of(negotiation.compression(), settings.maxFrameSize());
+        this.rooms = config.rooms().enabled() && relay.isEmpty()
+                ? Optional.of(new RoomEntrance(config, context, log)) : Optional.empty();
+    }
+
+    /** The listeners are open: start what starts with the server ({@code --shared=eager}) on {@code loop}. */
+    public void serving(EventLoop loop) {
+        rooms.ifPresent(r -> r.serving(loop));
+    }
+
+    /** wsbridge is shutting down: rooms close their clients and end their programs. */
+    public void shutdown() {
+        rooms.ifPresent(RoomEntrance::shutdown);
     }
 
     /**
@@ -201,6 +223,9 @@ public final class Upgrader {
         if (relay.isPresent()) {
             return startRelay(ctx, request, scope, origin, http, cgi);
         }
+        if (rooms.isPresent()) {
+            return joinRoom(ctx, request, target, scope, origin, http, cgi);
+        }
         Channel channel = ctx.channel();
         LogScope sessionScope = scope.with("id", cgi.uniqueId()).with("remote", cgi.remoteHost())
                 .with("command", target.displayCommand()).with("origin", origin);
@@ -245,6 +270,47 @@ public final class Upgrader {
         child.gone().addListener(f -> context.forks().release());
         handshake(channel, request, session, http);
         return true;
+    }
+
+    /**
+     * {@code --shared}/{@code --rooms}: the client joins its room once the 101 is out. Refused before it with 400
+     * when the URL names no room, 503 when the room cannot be opened ({@code --maxrooms}). A room's client holds no
+     * {@code --maxforks} slot (the room's child does): returns false.
+     */
+    private boolean joinRoom(ChannelHandlerContext ctx, HttpRequest request, ScriptTarget target, LogScope scope,
+                             String origin, HttpSide http, CgiRequest cgi) {
+        RoomEntrance entrance = rooms.get();
+        Optional<RoomKey> key = entrance.key(target);
+        if (key.isEmpty()) {
+            return refuse(ctx, request, scope, HttpResponseStatus.BAD_REQUEST,
+                    "400 Bad Request: no room named in the URL path (e.g. /lobby)", h -> { });
+        }
+        Optional<String> refusal = entrance.bus().refusal(key.get());
+        if (refusal.isPresent()) {
+            scope.error("room", "Room " + key.get().display() + " refused: " + refusal.get());
+            return refuse(ctx, request, scope, HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "503 Service Unavailable: " + refusal.get(), h -> h.set(HttpHeaderNames.RETRY_AFTER, "1"));
+        }
+        Channel channel = ctx.channel();
+        channel.config().setWriteBufferWaterMark(RoomEntrance.CLIENT_QUEUE);
+        LogScope clientScope = scope.with("id", cgi.uniqueId()).with("remote", cgi.remoteHost())
+                .with("room", key.get().display()).with("origin", origin);
+        CgiEnvironment env = CgiEnvironment.forWebSocket(context.serverSoftware(), config.passEnv(), cgi);
+        subprotocols.choose(request.headers()).ifPresent(env::putSubprotocol);
+        RoomClient client = new RoomClient(channel, entrance.bus(), key.get(), cgi.uniqueId(),
+                RoomEntrance.text(env.asMap()), clientScope, settings);
+        Optional<WebSocketServerExtension> compression = deflate == null
+                ? Optional.empty() : deflate.accept(request.headers());
+        handshake(channel, request, subprotocols.choose(request.headers()).orElse(null), compression, http,
+                clientScope, () -> { }, pipeline -> {
+                    compression.ifPresent(e -> PermessageDeflate.install(pipeline, e));
+                    pipeline.addLast("utf8", new TextValidator());
+                    pipeline.addLast("room", client);
+                    context.sessions().add(channel);
+                    counted(channel, Metrics.Endpoint.PROGRAM);
+                    client.upgraded();
+                });
+        return false;
     }
 
     /**
