@@ -1,5 +1,6 @@
 package org.wsbridge.server;
 
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.wsbridge.config.Config;
 import org.wsbridge.http.CgiHandler;
 import org.wsbridge.http.DevConsoleHandler;
@@ -37,6 +39,10 @@ import org.wsbridge.process.NativeStartup;
 import org.wsbridge.process.Reaper;
 import org.wsbridge.process.posix.PosixException;
 import org.wsbridge.relay.RelayFrontend;
+import org.wsbridge.room.RoomBus;
+import org.wsbridge.room.RoomRunner;
+import org.wsbridge.room.redis.BusUnavailableException;
+import org.wsbridge.room.redis.RedisBus;
 import org.wsbridge.websocket.OriginCheck;
 import org.wsbridge.websocket.ReverseLookup;
 import org.wsbridge.request.ScriptResolver;
@@ -98,7 +104,14 @@ public final class Server {
         scope.info("server", "fd limit " + fdLimit + ": room for about " + grouped(fds.capacity()) + " sessions");
         Reaper reaper = Reaper.start(scope);
         Optional<MetricsHandler> monitoring = Optional.empty();
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, EpollIoHandler.newFactory());
+        Optional<RedisBus> redis = Optional.empty();
         try {
+            if (config.rooms().bus().isPresent()) {
+                // Before serving: an unreachable Redis is a start-up failure, not a stream of failing clients.
+                redis = Optional.of(RedisBus.connect(config.rooms().bus().get(), workers, scope));
+            }
             Metrics metrics = Metrics.NONE;
             if (config.monitoring().enabled()) {
                 PrometheusMetrics prometheus = new PrometheusMetrics(fds);
@@ -108,14 +121,14 @@ public final class Server {
             }
             UpgradeContext context = new UpgradeContext(forks, fds, reaper, sessions, new OriginCheck(config.origins()),
                     "wsbridge/" + version, names, metrics);
-            routes = routes(context, monitoring.filter(m -> config.monitoring().port().isEmpty()));
+            routes = routes(context, monitoring.filter(m -> config.monitoring().port().isEmpty()), redis);
             access = AccessPolicy.of(config, context, scope);
-        } catch (IOException e) {
+        } catch (IOException | BusUnavailableException e) {
             scope.fatal("server", e.getMessage());
+            redis.ifPresent(RedisBus::close);
+            stopLoops(boss, workers);
             return EXIT_INVALID;
         }
-        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, EpollIoHandler.newFactory());
         Listeners listeners = new Listeners(config, boss, workers, scope);
         try {
             // Before the banner: a supervisor may send SIGTERM as soon as it sees the port announced.
@@ -139,12 +152,17 @@ public final class Server {
             Thread.currentThread().interrupt();
             return EXIT_INVALID;
         } finally {
-            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            boss.terminationFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
-            workers.terminationFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            redis.ifPresent(RedisBus::close); // on the workers: before them
+            stopLoops(boss, workers);
             names.shutdown();
         }
+    }
+
+    private static void stopLoops(EventLoopGroup boss, EventLoopGroup workers) {
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        boss.terminationFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        workers.terminationFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
 
     /** {@code --metricsport}: its own listener answers the metrics paths and nothing else. */
@@ -155,8 +173,12 @@ public final class Server {
     }
 
     /** @param metrics {@code --metrics} on the main port: answered first, before the dev console, CGI and files */
-    private Routes routes(UpgradeContext context, Optional<MetricsHandler> metrics) throws IOException {
-        Optional<Upgrader> upgrader = config.launch().map(l -> new Upgrader(config, context, scope));
+    private Routes routes(UpgradeContext context, Optional<MetricsHandler> metrics, Optional<RedisBus> redis)
+            throws IOException {
+        // --bus: the rooms of this instance are shared through Redis; else they are its own.
+        Optional<Function<RoomRunner, RoomBus>> sharedRooms = redis.map(r ->
+                runner -> r.rooms(runner, config.rooms(), PooledByteBufAllocator.DEFAULT));
+        Optional<Upgrader> upgrader = config.launch().map(l -> new Upgrader(config, context, scope, sharedRooms));
         ScriptResolver scripts = config.launch().isPresent() ? ScriptResolver.of(config.launch().get()) : uri -> null;
         HttpResponses plain = HttpResponses.forPlainHttp(config.headers(), Clock.systemUTC());
         List<HttpRoute> stages = new ArrayList<>();

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.wsbridge.config.Config;
 import org.wsbridge.config.Launch;
 import org.wsbridge.config.Rooms;
@@ -16,6 +17,7 @@ import org.wsbridge.room.LocalRoomBus;
 import org.wsbridge.room.ProgramRooms;
 import org.wsbridge.room.RoomBus;
 import org.wsbridge.room.RoomKey;
+import org.wsbridge.room.RoomRunner;
 import org.wsbridge.request.ScriptResolver;
 import org.wsbridge.request.ScriptTarget;
 
@@ -31,7 +33,9 @@ final class RoomEntrance {
     private final String basePath;
     private final RoomBus bus;
 
-    RoomEntrance(Config config, UpgradeContext context, LogScope log) {
+    /** @param sharedRooms {@code --bus}: the bus across instances, made for this instance's runner */
+    RoomEntrance(Config config, UpgradeContext context, LogScope log,
+                 Optional<Function<RoomRunner, RoomBus>> sharedRooms) {
         this.settings = config.rooms();
         this.basePath = config.proxying().basePath();
         Launch launch = config.launch().orElseThrow();
@@ -39,7 +43,8 @@ final class RoomEntrance {
         ProgramRooms runner = new ProgramRooms(new ProgramRooms.Setup(settings, config.limits().maxLineSize(),
                 config.limits().closeMs(), context.forks(), context.reaper(), context.serverSoftware(),
                 config.passEnv(), script -> argv(scripts, script), log));
-        this.bus = new LocalRoomBus(runner, settings, PooledByteBufAllocator.DEFAULT, log);
+        this.bus = sharedRooms.isPresent() ? sharedRooms.get().apply(runner)
+                : new LocalRoomBus(runner, settings, PooledByteBufAllocator.DEFAULT, log);
     }
 
     RoomBus bus() {

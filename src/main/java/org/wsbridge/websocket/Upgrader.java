@@ -28,6 +28,7 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.function.Consumer;
 import java.util.Optional;
+import java.util.function.Function;
 import org.wsbridge.config.Config;
 import org.wsbridge.config.Launch;
 import org.wsbridge.config.LogLevel;
@@ -49,7 +50,9 @@ import org.wsbridge.request.CgiRequests;
 import org.wsbridge.request.HttpCodec;
 import org.wsbridge.request.HttpResponses;
 import org.wsbridge.request.ScriptTarget;
+import org.wsbridge.room.RoomBus;
 import org.wsbridge.room.RoomKey;
+import org.wsbridge.room.RoomRunner;
 
 /**
  * Turns an upgrade request into a running {@link Session}, or rejects it with a status and a clean body.
@@ -86,6 +89,16 @@ public final class Upgrader {
 
     /** @param log where rooms log what is not any one client's (room start and end) */
     public Upgrader(Config config, UpgradeContext context, LogScope log) {
+        this(config, context, log, Optional.empty());
+    }
+
+    /**
+     * @param log         where rooms log what is not any one client's (room start and end)
+     * @param sharedRooms {@code --bus}: makes the bus that shares the rooms with other instances; empty for rooms of
+     *                    this instance only
+     */
+    public Upgrader(Config config, UpgradeContext context, LogScope log,
+                    Optional<Function<RoomRunner, RoomBus>> sharedRooms) {
         this.config = config;
         this.settings = SessionSettings.of(config);
         this.context = context;
@@ -109,7 +122,7 @@ public final class Upgrader {
         this.subprotocols = new Subprotocols(negotiation.subprotocols(), negotiation.subprotocolOptional());
         this.deflate = PermessageDeflate.of(negotiation.compression(), settings.maxFrameSize());
         this.rooms = config.rooms().enabled() && relay.isEmpty()
-                ? Optional.of(new RoomEntrance(config, context, log)) : Optional.empty();
+                ? Optional.of(new RoomEntrance(config, context, log, sharedRooms)) : Optional.empty();
     }
 
     /** The listeners are open: start what starts with the server ({@code --shared=eager}) on {@code loop}. */

@@ -69,9 +69,12 @@ class BusIT {
         Wsbridge b = instance("room-echo.sh");
         WsClient a1 = client(a, "lobby");
         await(a1, t -> t.startsWith("started "));
+        // the room's first client on b, sending at once while b is still subscribing: its message is not lost
+        client(b, "lobby").send("right away");
+        assertEquals("got right away", await(a1, t -> t.startsWith("got ")));
         WsClient b1 = client(b, "lobby");
         WsClient b2 = client(b, "lobby");
-        awaitJoins(b, 2);
+        awaitJoins(b, 3);
 
         a1.send("from a1");
         for (WsClient c : List.of(a1, b1, b2)) {

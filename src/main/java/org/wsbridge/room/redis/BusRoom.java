@@ -49,6 +49,10 @@ final class BusRoom {
     private Feed feed = Feed.NONE;
     private final List<Member> waiting = new ArrayList<>();
     private final List<byte[]> early = new ArrayList<>();
+    /** The members seated in the audience (it has no cheap membership test). */
+    private final Set<Member> seated = new HashSet<>();
+    /** Messages of waiting members, passed on once they are seated. */
+    private final List<Runnable> deferred = new ArrayList<>();
     /** The id of the newest history line replayed: live broadcasts up to it were seen already. */
     private String seenUpTo;
 
@@ -109,7 +113,8 @@ final class BusRoom {
         if (!member.channel().isActive() || !audience.add(member)) {
             return;
         }
-        member.scope().with("room", key.display()).access("room", "JOIN");
+        seated.add(member);
+        member.scope().access("room", "JOIN");
         byte[] join = Wire.encode(Wire.JOIN, List.of(me, member.id()), Wire.env(member.env()));
         bus.redis().commands().hset(names.members(), member.id(), join);
         if (runsChild()) {
@@ -123,7 +128,13 @@ final class BusRoom {
     }
 
     void message(Member member, ByteBuf text) {
-        if (over || !audience.members().contains(member)) {
+        if (!over && waiting.contains(member)) {
+            byte[] bytes = ByteBufUtil.getBytes(text);
+            text.release();
+            deferred.add(() -> message(member, Unpooled.wrappedBuffer(bytes)));
+            return;
+        }
+        if (over || !seated.contains(member)) {
             text.release();
             return;
         }
@@ -146,13 +157,14 @@ final class BusRoom {
 
     void leave(Member member) {
         waiting.remove(member);
+        seated.remove(member);
         if (!audience.remove(member)) {
             if (audience.isEmpty() && waiting.isEmpty()) {
                 tick();
             }
             return;
         }
-        member.scope().with("room", key.display()).access("room", "LEAVE");
+        member.scope().access("room", "LEAVE");
         bus.redis().commands().hdel(names.members(), member.id());
         byte[] leave = Wire.encode(Wire.LEAVE, List.of(me, member.id()), new byte[0]);
         if (runsChild()) {
@@ -199,6 +211,7 @@ final class BusRoom {
         feed = Feed.NONE;
         bus.unlisten(names.out(), this);
         early.clear();
+        deferred.clear();
         for (Member m : List.copyOf(waiting)) {
             m.close(WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code(), "the room's bus is unreachable");
         }
@@ -227,6 +240,9 @@ final class BusRoom {
             seat(m);
         }
         waiting.clear();
+        List<Runnable> messages = List.copyOf(deferred);
+        deferred.clear();
+        messages.forEach(Runnable::run);
     }
 
     void received(String channel, byte[] message) {
@@ -524,6 +540,7 @@ final class BusRoom {
         }
         bus.redis().commands().zrem(names.present(), bytes(me));
         audience.end(WebSocketCloseStatus.NORMAL_CLOSURE.code(), reason == null ? "" : reason);
+        seated.clear();
         if (reason != null) {
             log.access("room", "ROOM END: " + reason);
         }

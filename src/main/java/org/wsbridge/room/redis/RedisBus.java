@@ -15,7 +15,7 @@ import org.wsbridge.room.RoomRunner;
  * wsbridge before it serves), and the {@link RedisRoomBus} on it. Closed last, after the rooms have shut down.
  */
 public final class RedisBus implements AutoCloseable {
-    private final String instance = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+    private final String instance = newInstanceId();
     private final Bus bus;
     private final LogScope scope;
     private RedisLink link;
@@ -68,6 +68,13 @@ public final class RedisBus implements AutoCloseable {
         if (r != null) {
             r.reconnected();
         }
+    }
+
+    /** 128 random bits (not generateSeed: it may wait for the kernel's entropy pool). */
+    private static String newInstanceId() {
+        byte[] id = new byte[16];
+        new SecureRandom().nextBytes(id);
+        return HexFormat.of().formatHex(id);
     }
 
     String instance() {

@@ -48,6 +48,7 @@ final class RedisLink implements AutoCloseable {
     private final StatefulRedisConnection<String, byte[]> commands;
     private final StatefulRedisPubSubConnection<String, byte[]> pubsub;
     private final String where;
+    private volatile boolean closing;
 
     private RedisLink(Logger lettuceLog, ClientResources resources, RedisClient client, StatefulRedisConnection<String, byte[]> commands,
                       StatefulRedisPubSubConnection<String, byte[]> pubsub, String where) {
@@ -111,7 +112,7 @@ final class RedisLink implements AutoCloseable {
         return new RedisConnectionStateListener() {
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-                if (connection == commands) {
+                if (connection == commands && !closing) {
                     scope.error("bus", "Lost the connection to Redis at " + where + "; reconnecting (clients stay"
                             + " connected, rooms run on without the other instances meanwhile)");
                 }
@@ -184,6 +185,7 @@ final class RedisLink implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         pubsub.close();
         commands.close();
         client.shutdown(0, 2, TimeUnit.SECONDS);
