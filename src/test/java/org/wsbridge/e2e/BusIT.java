@@ -154,6 +154,47 @@ class BusIT {
         assertEquals(1, childCount(b, c), "exactly one surviving instance runs the new child");
     }
 
+    @Test
+    void anUnreachableRedisIsAStartupFailure() throws Exception {
+        int nobody = Wsbridge.freePort();
+        Wsbridge.Result result = Wsbridge.runToExit(List.of("--port=0", "--rooms",
+                "--bus=redis://127.0.0.1:" + nobody, Wsbridge.script("room-echo.sh")), Duration.ofSeconds(60));
+        assertEquals(1, result.exit(), result.toString());
+        assertTrue(result.stdout().contains("FATAL") && result.stdout().contains("--bus: cannot reach Redis at "
+                + "redis://127.0.0.1:" + nobody + "/0"), result.stdout());
+        assertTrue(!result.stdout().contains("Starting WebSocket server"), "it must not serve: " + result.stdout());
+    }
+
+    @Test
+    void whenRedisGoesAwayClientsStayAndTheRoomsJoinAgainWhenItIsBack() throws Exception {
+        Wsbridge a = instance("room-echo.sh");
+        Wsbridge b = instance("room-echo.sh");
+        WsClient a1 = client(a, "lobby");
+        await(a1, t -> t.startsWith("started "));
+        WsClient b1 = client(b, "lobby");
+        awaitJoins(b, 1);
+
+        redis.kill();
+        a.awaitLog(l -> l.contains("Lost the connection to Redis"), Duration.ofSeconds(10));
+        a1.send("meanwhile"); // the instance running the child serves its own clients on its own
+        assertEquals("got meanwhile", a1.nextText());
+
+        redis.restart(); // empty: no lease, no presence, no members
+        for (Wsbridge w : List.of(a, b)) {
+            w.awaitLog(l -> l.contains("Connected to Redis"), Duration.ofSeconds(30));
+        }
+        // one instance holds the lease again and listens to the clients; both listen to the room's output
+        try (RedisProbe probe = new RedisProbe(redis)) {
+            Poll.until(() -> probe.subscribers("test:in:1:/lobby") == 1
+                    && probe.subscribers("test:out:1:/lobby") == 2, Duration.ofSeconds(15),
+                    () -> "the room did not settle on the new Redis");
+        }
+        b1.send("after");
+        assertEquals("got after", await(a1, t -> t.startsWith("got after")));
+        assertEquals("got after", await(b1, t -> t.startsWith("got after")));
+        assertEquals(1, childCount(a, b), "one child again");
+    }
+
     /** Like {@link #await} but fails on a close: the survivors' clients must stay connected through a takeover. */
     private static String awaitWithin(WsClient c, Predicate<String> match) {
         long deadline = System.nanoTime() + TAKEOVER.toNanos();
