@@ -186,11 +186,10 @@ final class RoomClient extends ChannelDuplexHandler implements Member {
         channel.writeAndFlush(new CloseWebSocketFrame(code, shortened(reason))).addListener(f -> {
             if (!f.isSuccess()) {
                 channel.close();
-            } else if (channel.isActive()) {
-                closeTimer = channel.eventLoop().schedule(() -> channel.close(), CLOSE_ANSWER_MS,
-                        TimeUnit.MILLISECONDS);
             }
         });
+        // From now, not from the write: a client that reads nothing (--slowclient=disconnect) never takes it.
+        closeTimer = channel.eventLoop().schedule(() -> channel.close(), CLOSE_ANSWER_MS, TimeUnit.MILLISECONDS);
     }
 
     private static String shortened(String reason) {

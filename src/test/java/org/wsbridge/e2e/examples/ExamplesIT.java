@@ -163,4 +163,73 @@ class ExamplesIT {
             }
         }
     }
+
+    @Test
+    void roomsChatGreetsNamesAndAnnouncesInItsRoomOnly() throws Exception {
+        assumeInstalled("python3", "rooms/chat.py");
+        try (Wsbridge server = Wsbridge.start("--port=0", "--rooms", "--framing=json", "--replay=20",
+                example("rooms/chat.py"));
+             WsClient a = WsClient.connect(server.ws("/lobby"))) {
+            assertTrue(a.nextText().startsWith("Welcome to lobby, guest-"));
+            String aJoined = a.nextText();
+            assertTrue(aJoined.matches("\\* guest-\\w+ joined"), aJoined);
+            try (WsClient b = WsClient.connect(server.ws("/lobby")); WsClient other = WsClient.connect(
+                    server.ws("/kitchen"))) {
+                assertEquals(aJoined, b.nextText()); // the replay: broadcast lines only, not a's welcome
+                assertTrue(b.nextText().startsWith("Welcome to lobby, guest-"));
+                String bJoined = b.nextText();
+                assertEquals(bJoined, a.nextText());
+                assertTrue(other.nextText().startsWith("Welcome to kitchen, guest-"));
+                a.send("/nick ann");
+                String renamed = aJoined.replace(" joined", " is now ann");
+                a.expectText(renamed);
+                b.expectText(renamed);
+                a.send("hi");
+                a.expectText("<ann> hi");
+                b.expectText("<ann> hi");
+                b.sendClose(1000, "");
+                a.expectText(bJoined.replace(" joined", " left"));
+                other.nextText(); // its own "joined" line, and nothing of the lobby's
+                other.send("x");
+                assertTrue(other.nextText().endsWith("> x"));
+            }
+        }
+    }
+
+    @Test
+    void dashboardFollowsItsFileForEveryViewerAndReplaysTheLastLines(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("dashboard.log");
+        try (Wsbridge server = Wsbridge.start(Map.of("DASHBOARD_LOG", log.toString()), "--port=0", "--shared=eager",
+                "--replay=2", "--passenv=PATH,DASHBOARD_LOG", example("rooms/dashboard.sh"))) {
+            server.awaitLog(l -> l.endsWith("| ROOM START"), WsClient.TIMEOUT);
+            try (WsClient a = WsClient.connect(server.ws("/"))) {
+                server.awaitLog(l -> l.endsWith("| JOIN"), WsClient.TIMEOUT);
+                // tail -F starts at the end of the file: write once it has the file open
+                org.wsbridge.testing.Poll.until(() -> server.descendants().stream().anyMatch(p -> opened(p.pid(), log)),
+                        WsClient.TIMEOUT, () -> "tail never opened " + log);
+                java.nio.file.Files.writeString(log, "one\n", java.nio.file.StandardOpenOption.APPEND);
+                a.expectText("one");
+                java.nio.file.Files.writeString(log, "two\nthree\n", java.nio.file.StandardOpenOption.APPEND);
+                a.expectText("two", "three");
+                try (WsClient b = WsClient.connect(server.ws("/"))) {
+                    b.expectText("two", "three");
+                }
+            }
+        }
+    }
+
+    /** True when process {@code pid} has {@code file} open. */
+    private static boolean opened(long pid, Path file) {
+        try (Stream<Path> fds = java.nio.file.Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            return fds.anyMatch(fd -> {
+                try {
+                    return java.nio.file.Files.readSymbolicLink(fd).equals(file);
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
 }
