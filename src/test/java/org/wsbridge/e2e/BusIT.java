@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -193,6 +197,44 @@ class BusIT {
         assertEquals("got after", await(a1, t -> t.startsWith("got after")));
         assertEquals("got after", await(b1, t -> t.startsWith("got after")));
         assertEquals(1, childCount(a, b), "one child again");
+    }
+
+    @Test
+    void jsonFramingNamesAndAddressesTheClientsOfEveryInstanceAndANewChildMeetsThemAll() throws Exception {
+        Wsbridge a = instance("rooms/json.sh", "--framing=json");
+        Wsbridge b = instance("rooms/json.sh", "--framing=json");
+        Wsbridge c = instance("rooms/json.sh", "--framing=json");
+        WsClient a1 = client(a, "chat");
+        String a1Id = id(await(a1, t -> t.contains("\"event\":\"join\"")));
+        WsClient b1 = client(b, "chat");
+        String b1Join = await(a1, t -> t.contains("\"event\":\"join\"") && !t.contains(a1Id));
+        assertTrue(b1Join.contains("\"REMOTE_ADDR\":\"127.0.0.1\""), "the join carries the environment: " + b1Join);
+        String b1Id = id(b1Join);
+        WsClient c1 = client(c, "chat");
+        String c1Id = id(await(a1, t -> t.contains("\"event\":\"join\"") && !t.contains(b1Id)));
+
+        a1.send("to " + b1Id + " psst"); // the child, on a, addresses a client of b
+        assertEquals("psst", await(b1, t -> !t.startsWith("{")));
+        c1.send("to " + a1Id + " hi from c"); // a client of c, through Redis, to the child, to a client of a
+        assertEquals("hi from c", await(a1, t -> !t.startsWith("{")));
+
+        a.kill();
+        // the new child on b or c is told of every client still there, and says so to the room
+        Set<String> joined = new HashSet<>();
+        while (!joined.containsAll(Set.of(b1Id, c1Id))) {
+            String line = awaitWithin(b1, t -> t.contains("\"event\":\"join\""));
+            assertTrue(!line.contains(a1Id), "a client of the dead instance joins the new child: " + line);
+            joined.add(id(line));
+        }
+        c1.send("to " + b1Id + " still here");
+        assertEquals("still here", await(b1, t -> !t.startsWith("{")));
+    }
+
+    /** The client id of a JSON event line. */
+    private static String id(String event) {
+        Matcher m = Pattern.compile("\"id\":\"([0-9a-f]+)\"").matcher(event);
+        assertTrue(m.find(), "no id in " + event);
+        return m.group(1);
     }
 
     /** Like {@link #await} but fails on a close: the survivors' clients must stay connected through a takeover. */
