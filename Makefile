@@ -8,7 +8,7 @@ MVNFLAGS ?= -B -q
 JAR      := target/wsbridge.jar
 LAUNCHER := target/wsbridge
 
-.PHONY: all build run test check-tools clean bench install uninstall completion test-deps
+.PHONY: all build run test check-tools clean bench bench-bus install uninstall completion test-deps
 
 all: build
 
@@ -63,6 +63,10 @@ bench: build bench/node_modules/.package-lock.json $(FLOOR)/wsbridge.jar
 	  echo "make bench: websocketd is not on the PATH (Debian: apt-get install websocketd): measuring wsbridge alone, no ratios"; \
 	  node bench/bench.mjs --out '$(BENCH_OUT)' --server '$(BENCH_WSBRIDGE)' --floor '$(BENCH_FLOOR)'; \
 	fi
+
+# `make bench-bus`: what --bus adds, two instances on a local redis-server (bench/bus/bus.mjs; needs redis-server).
+bench-bus: build bench/node_modules/.package-lock.json
+	node bench/bus/bus.mjs
 
 clean:
 	rm -rf target
