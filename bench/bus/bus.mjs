@@ -33,6 +33,7 @@ function start(cmd, args, ready) {
     const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(p);
     let out = '';
+    p.output = () => out;
     const timer = setTimeout(() => reject(new Error(`${cmd} not ready in 30 s:\n${out}`)), 30000);
     const look = (d) => {
       out += d;
@@ -56,7 +57,7 @@ function connect(url) {
 /** Resolves when `ws` has received a message for which `match` is true. */
 function until(ws, match, timeoutMs = 60000) {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { ws.off('message', on); reject(new Error('timed out')); }, timeoutMs);
+    const timer = setTimeout(() => { ws.off('message', on); reject(new Error('timed out waiting on ' + (ws.url || ''))); }, timeoutMs);
     const on = (data) => {
       if (match(data.toString())) { clearTimeout(timer); ws.off('message', on); resolve(); }
     };
@@ -87,8 +88,10 @@ async function main() {
   for (let i = 0; i < ROUNDS; i++) {
     const t0 = performance.now();
     const tag = `ping ${i}`;
-    const a = until(onA, (t) => t === tag).then(() => lat.A.push(performance.now() - t0));
-    const b = until(onB, (t) => t === tag).then(() => lat.B.push(performance.now() - t0));
+    const a = until(onA, (t) => t === tag, 20000).then(() => lat.A.push(performance.now() - t0),
+      (e) => { throw new Error(`${tag}: ${e.message}`); });
+    const b = until(onB, (t) => t === tag, 20000).then(() => lat.B.push(performance.now() - t0),
+      (e) => { throw new Error(`${tag}: ${e.message}`); });
     sender.send(tag);
     await Promise.all([a, b]);
   }
@@ -134,4 +137,9 @@ function stopChildren() {
   for (const p of children.reverse()) if (p.exitCode === null) p.kill('SIGTERM');
 }
 
-main().then(() => { stopChildren(); }, (e) => { console.error(`bench-bus: ${e.message}`); stopChildren(); process.exitCode = 1; });
+main().then(() => { stopChildren(); }, (e) => {
+  console.error(`bench-bus: ${e.message}`);
+  for (const p of children) console.error(`--- ${p.spawnargs[0]}:\n${p.output().split('\n').slice(-15).join('\n')}`);
+  stopChildren();
+  process.exitCode = 1;
+});

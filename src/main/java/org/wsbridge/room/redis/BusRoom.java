@@ -36,6 +36,10 @@ import org.wsbridge.room.RoomRefusedException;
 final class BusRoom {
     private enum Feed { NONE, PENDING, LIVE }
 
+    /** Most lines and bytes published in one Redis message. */
+    private static final int MAX_BATCH_LINES = 1000;
+    private static final int MAX_BATCH_BYTES = 1 << 20;
+
     private final RedisRoomBus bus;
     private final RoomKey key;
     private final EventLoop loop;
@@ -49,6 +53,9 @@ final class BusRoom {
     private Feed feed = Feed.NONE;
     private final List<Member> waiting = new ArrayList<>();
     private final List<byte[]> early = new ArrayList<>();
+    /** Broadcast lines of the child running here, published together once its current burst is read. */
+    private final List<byte[]> pendingLines = new ArrayList<>();
+    private int pendingBytes;
     /** The members seated in the audience (it has no cheap membership test). */
     private final Set<Member> seated = new HashSet<>();
     /** Messages of waiting members, passed on once they are seated. */
@@ -59,6 +66,8 @@ final class BusRoom {
     /** While this instance runs the child: who the child knows about (client id → its instance). */
     private RoomChild child;
     private boolean starting;
+    /** Counts the child's stops, so that a takeover overtaken by one (the lease was lost meanwhile) gives up. */
+    private int stops;
     private final Map<String, String> joined = new LinkedHashMap<>();
     /** Client events that arrive while the child is being started, in order. */
     private final List<Wire.Parsed> held = new ArrayList<>();
@@ -271,7 +280,14 @@ final class BusRoom {
             return; // this instance's own child wrote to its audience directly
         }
         Output output = switch (out.kind()) {
-            case Wire.BROADCAST -> seen(out.field(1)) ? null : new Output.Broadcast(Unpooled.wrappedBuffer(out.payload()));
+            case Wire.BROADCAST -> {
+                for (Wire.Line line : Wire.lines(out)) {
+                    if (!seen(line.id())) {
+                        audience.deliver(new Output.Broadcast(Unpooled.wrappedBuffer(line.text())));
+                    }
+                }
+                yield null;
+            }
             case Wire.ADDRESSED -> new Output.Addressed(List.of(out.field(1).split(",")),
                     Unpooled.wrappedBuffer(out.payload()));
             case Wire.CLOSE -> new Output.Close(out.field(1), Integer.parseInt(out.field(2)),
@@ -317,15 +333,20 @@ final class BusRoom {
             output.release();
             return;
         }
-        String replay = Integer.toString(bus.settings().replay());
         if (output instanceof Output.Broadcast b) {
             byte[] text = ByteBufUtil.getBytes(b.text());
-            if (bus.settings().replay() > 0) {
-                bus.redis().run(Scripts.BROADCAST, ScriptOutputType.VALUE, new String[] {names.history()},
-                        bytes(names.out()), bytes(me), text, bytes(replay));
-            } else {
-                publishOut(Wire.encode(Wire.BROADCAST, List.of(me, "-"), text));
+            pendingLines.add(text);
+            pendingBytes += text.length;
+            if (pendingLines.size() == 1) {
+                loop.execute(this::flushLines); // after the lines the child wrote in one go
+            } else if (pendingLines.size() >= MAX_BATCH_LINES || pendingBytes >= MAX_BATCH_BYTES) {
+                flushLines();
             }
+        } else {
+            flushLines(); // in the order the child wrote
+        }
+        if (output instanceof Output.Broadcast) {
+            // published in a batch
         } else if (output instanceof Output.Addressed a) {
             publishOut(Wire.encode(Wire.ADDRESSED, List.of(me, String.join(",", a.to())),
                     ByteBufUtil.getBytes(a.text())));
@@ -343,6 +364,28 @@ final class BusRoom {
         }
     }
 
+    /** The broadcast lines not yet published: one Redis message (and one script call with replay) for them all. */
+    private void flushLines() {
+        if (pendingLines.isEmpty()) {
+            return;
+        }
+        List<byte[]> lines = List.copyOf(pendingLines);
+        pendingLines.clear();
+        pendingBytes = 0;
+        if (bus.settings().replay() > 0) {
+            byte[][] args = new byte[lines.size() + 3][];
+            args[0] = bytes(names.out());
+            args[1] = bytes(me);
+            args[2] = bytes(Integer.toString(bus.settings().replay()));
+            for (int i = 0; i < lines.size(); i++) {
+                args[i + 3] = lines.get(i);
+            }
+            bus.redis().run(Scripts.BROADCAST, ScriptOutputType.INTEGER, new String[] {names.history()}, args);
+        } else {
+            publishOut(Wire.lines(me, lines));
+        }
+    }
+
     private void publishOut(byte[] message) {
         bus.redis().commands().publish(names.out(), message);
     }
@@ -351,10 +394,14 @@ final class BusRoom {
     private void takeOver(Set<String> present) {
         starting = true;
         child = null;
+        int attempt = stops;
         bus.listen(names.in(), this);
         bus.redis().pubsub().subscribe(names.in())
                 .thenCompose(v -> bus.redis().commands().hgetall(names.members()))
                 .whenComplete((members, e) -> loop.execute(() -> {
+                    if (attempt != stops) {
+                        return; // stopped meanwhile (lease lost, room over, shutdown)
+                    }
                     if (e != null) {
                         log.error("bus", "Could not take the room over (" + e + "); retrying on the next tick");
                         starting = false;
@@ -429,6 +476,7 @@ final class BusRoom {
 
     /** Ends the child running here (the room is idle, the lease was lost, or wsbridge shuts down). */
     private void stopChild() {
+        stops++;
         if (child != null) {
             child.stop();
             child = null;

@@ -47,12 +47,18 @@ final class Scripts {
             """);
 
     /**
-     * A broadcast line with replay (KEYS history; ARGV out channel, instance, text, replay count): appended to the
-     * history stream, capped, and published with the id the stream gave it, in one step.
+     * Broadcast lines with replay (KEYS history; ARGV out channel, instance, replay count, then the lines): each is
+     * appended to the history stream, capped, and they are published as one message with the ids the stream gave
+     * them (the layout of {@code Wire.lines}), in one step.
      */
     static final Script BROADCAST = Script.of("""
-            local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[4], '*', 'd', ARGV[3])
-            redis.call('PUBLISH', ARGV[1], 'B' .. ARGV[2] .. '\\n' .. id .. '\\n' .. ARGV[3])
-            return id
+            local out = {'B', ARGV[2], '\\n'}
+            for i = 4, #ARGV do
+              local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[3], '*', 'd', ARGV[i])
+              table.insert(out, id .. '\\n' .. #ARGV[i] .. '\\n')
+              table.insert(out, ARGV[i])
+            end
+            redis.call('PUBLISH', ARGV[1], table.concat(out))
+            return #ARGV - 3
             """);
 }

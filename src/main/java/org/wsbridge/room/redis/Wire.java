@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,8 +31,8 @@ final class Wire {
     private Wire() {
     }
 
-    /** A message taken apart: its kind, its header fields (origin first) and its payload. */
-    record Parsed(byte kind, List<String> fields, byte[] payload) {
+    /** A message taken apart: its kind, its header fields (origin first) and where its payload starts. */
+    record Parsed(byte kind, List<String> fields, byte[] message, int payloadAt) {
         String origin() {
             return fields.get(0);
         }
@@ -39,6 +40,14 @@ final class Wire {
         String field(int i) {
             return fields.get(i);
         }
+
+        byte[] payload() {
+            return Arrays.copyOfRange(message, payloadAt, message.length);
+        }
+    }
+
+    /** One broadcast line of a {@link #BROADCAST} message, with its history stream id ({@code -} without replay). */
+    record Line(String id, byte[] text) {
     }
 
     /** A message of {@code kind} with {@code fields} (no newline in them) and {@code payload}. */
@@ -68,13 +77,14 @@ final class Wire {
             fields[i] = new String(message, at, nl - at, StandardCharsets.UTF_8);
             at = nl + 1;
         }
-        return new Parsed(message[0], List.of(fields), Arrays.copyOfRange(message, at, message.length));
+        return new Parsed(message[0], List.of(fields), message, at);
     }
 
     /** How many header fields a message of {@code kind} has (origin included); -1 for an unknown kind. */
     static int fieldCount(byte kind) {
         return switch (kind) {
-            case BROADCAST, ADDRESSED, END, JOIN, MESSAGE, LEAVE -> 2;
+            case BROADCAST -> 1;
+            case ADDRESSED, END, JOIN, MESSAGE, LEAVE -> 2;
             case CLOSE -> 3;
             default -> -1;
         };
@@ -83,6 +93,49 @@ final class Wire {
     /** Takes apart any message, by its kind; null when it is not one. */
     static Parsed decode(byte[] message) {
         return message.length == 0 || fieldCount(message[0]) < 0 ? null : decode(message, fieldCount(message[0]));
+    }
+
+    /**
+     * A {@link #BROADCAST} of several lines without replay: after the origin, each line as its id ({@code -}), its
+     * length and its bytes, each of the first two ended by a newline (the layout the BROADCAST script writes too).
+     */
+    static byte[] lines(String origin, List<byte[]> texts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(BROADCAST);
+        out.writeBytes(origin.getBytes(StandardCharsets.UTF_8));
+        out.write('\n');
+        for (byte[] text : texts) {
+            out.writeBytes(("-\n" + text.length + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.writeBytes(text);
+        }
+        return out.toByteArray();
+    }
+
+    /** The lines of a parsed {@link #BROADCAST}; stops at the first malformed one. */
+    static List<Line> lines(Parsed broadcast) {
+        byte[] m = broadcast.message();
+        List<Line> lines = new ArrayList<>();
+        int at = broadcast.payloadAt();
+        while (at < m.length) {
+            int idEnd = indexOf(m, at);
+            int lenEnd = idEnd < 0 ? -1 : indexOf(m, idEnd + 1);
+            if (lenEnd < 0) {
+                break;
+            }
+            int length;
+            try {
+                length = Integer.parseInt(new String(m, idEnd + 1, lenEnd - idEnd - 1, StandardCharsets.US_ASCII));
+            } catch (NumberFormatException e) {
+                break;
+            }
+            if (length < 0 || lenEnd + 1 + length > m.length) {
+                break;
+            }
+            lines.add(new Line(new String(m, at, idEnd - at, StandardCharsets.US_ASCII),
+                    Arrays.copyOfRange(m, lenEnd + 1, lenEnd + 1 + length)));
+            at = lenEnd + 1 + length;
+        }
+        return lines;
     }
 
     private static int indexOf(byte[] bytes, int from) {
