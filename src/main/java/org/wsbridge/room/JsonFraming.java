@@ -71,17 +71,18 @@ final class JsonFraming {
         if (!startsAnObject(line)) {
             return new Output.Broadcast(line);
         }
+        Output parsed = null;
         try (JsonParser parser = JSON.createParser((java.io.InputStream) new ByteBufInputStream(line.duplicate()))) {
-            Output parsed = parse(alloc, parser);
+            parsed = parse(alloc, parser);
             if (parsed != null && parser.nextToken() == null) { // nothing after the object
                 line.release();
                 return parsed;
             }
-            if (parsed != null) {
-                parsed.release();
-            }
         } catch (IOException | RuntimeException e) {
             // not JSON we understand: an ordinary line
+        }
+        if (parsed != null) {
+            parsed.release();
         }
         return new Output.Broadcast(line);
     }

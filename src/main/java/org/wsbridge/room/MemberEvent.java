@@ -15,7 +15,7 @@ public sealed interface MemberEvent {
     /** A client entered the room; {@code env} is its CGI environment ({@code --framing=json} shows it). */
     record Join(String id, Map<String, String> env) implements MemberEvent {
         public Join {
-            env = Map.copyOf(env);
+            env = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env)); // in CGI order
         }
     }
 

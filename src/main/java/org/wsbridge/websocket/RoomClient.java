@@ -60,7 +60,7 @@ final class RoomClient extends ChannelDuplexHandler implements Member {
         this.bus = bus;
         this.room = room;
         this.id = id;
-        this.env = Map.copyOf(env);
+        this.env = java.util.Collections.unmodifiableMap(env); // RoomEntrance.text made it: in CGI order
         this.scope = scope;
         this.settings = settings;
     }

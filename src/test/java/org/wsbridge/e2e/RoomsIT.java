@@ -52,8 +52,10 @@ class RoomsIT {
             try (WsClient b = WsClient.connect(server.ws("/x")); WsClient c = WsClient.connect(server.ws("/y"))) {
                 awaitJoins(server, 3);
                 a.send("one");
+                a.expectText("shared: one"); // before c sends: two clients' messages have no order between them
                 c.send("two");
-                for (WsClient client : List.of(a, b, c)) {
+                a.expectText("shared: two");
+                for (WsClient client : List.of(b, c)) {
                     client.expectText("shared: one", "shared: two");
                 }
                 assertEquals(1, server.descendants().size(), "one program for all: " + server.descendants());
