@@ -63,6 +63,7 @@ bench: build bench/node_modules/.package-lock.json $(FLOOR)/wsbridge.jar
 	  echo "make bench: websocketd is not on the PATH (Debian: apt-get install websocketd): measuring wsbridge alone, no ratios"; \
 	  node bench/bench.mjs --out '$(BENCH_OUT)' --server '$(BENCH_WSBRIDGE)' --floor '$(BENCH_FLOOR)'; \
 	fi
+	node bench/fanout.mjs --out '$(BENCH_OUT)' --server '$(BENCH_WSBRIDGE)'
 
 # `make bench-bus`: what --bus adds, two instances on a local redis-server (bench/bus/bus.mjs; needs redis-server).
 bench-bus: build bench/node_modules/.package-lock.json

@@ -3,9 +3,12 @@ package org.wsbridge.room;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import org.wsbridge.config.Rooms;
@@ -32,6 +35,10 @@ public final class Audience {
     private final LogScope scope;
     private final Map<String, Seat> seats = new LinkedHashMap<>();
     private final ArrayDeque<ByteBuf> replay = new ArrayDeque<>();
+    private final EventExecutor loop;
+    /** Members written to since the last flush: one flush each per batch of lines, not one per line. */
+    private final Set<Channel> unflushed = new LinkedHashSet<>();
+    private final Runnable flush = this::flush;
 
     /** A member and whether it is missing lines right now (so a stall is logged once, not per line). */
     private static final class Seat {
@@ -43,7 +50,9 @@ public final class Audience {
         }
     }
 
-    public Audience(ByteBufAllocator alloc, Rooms settings, LogScope scope) {
+    /** @param loop the room's event loop, the only one that uses this audience */
+    public Audience(EventExecutor loop, ByteBufAllocator alloc, Rooms settings, LogScope scope) {
+        this.loop = loop;
         this.alloc = alloc;
         this.settings = settings;
         this.scope = scope;
@@ -155,6 +164,13 @@ public final class Audience {
         replay.clear();
     }
 
+    private void flush() {
+        for (Channel channel : unflushed) {
+            channel.flush();
+        }
+        unflushed.clear();
+    }
+
     /** One frame to one member, within its queue's bound; takes ownership of {@code frame}. */
     private void send(Seat seat, ByteBuf frame) {
         Channel channel = seat.member.channel();
@@ -163,7 +179,10 @@ public final class Audience {
                 seat.behind = false;
                 seat.member.scope().access("room", "Slow client caught up; lines were dropped meanwhile");
             }
-            channel.writeAndFlush(frame, channel.voidPromise());
+            channel.write(frame, channel.voidPromise());
+            if (unflushed.add(channel) && unflushed.size() == 1) {
+                loop.execute(flush); // after the lines of this read of the program's output
+            }
             return;
         }
         frame.release();

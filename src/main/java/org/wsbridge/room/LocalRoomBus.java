@@ -124,7 +124,7 @@ public final class LocalRoomBus implements RoomBus {
             this.loop = loop;
             this.keep = keep;
             this.log = scope.with("room", key.display());
-            this.audience = new Audience(alloc, settings, log);
+            this.audience = new Audience(loop, alloc, settings, log);
         }
 
         boolean startChild() {
