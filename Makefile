@@ -64,10 +64,13 @@ bench: build bench/node_modules/.package-lock.json $(FLOOR)/wsbridge.jar
 	  node bench/bench.mjs --out '$(BENCH_OUT)' --server '$(BENCH_WSBRIDGE)' --floor '$(BENCH_FLOOR)'; \
 	fi
 	node bench/fanout.mjs --out '$(BENCH_OUT)' --server '$(BENCH_WSBRIDGE)'
+	@$(BENCH_BUS)
 
-# `make bench-bus`: what --bus adds, two instances on a local redis-server (bench/bus/bus.mjs; needs redis-server).
+# `make bench-bus` (and the end of `make bench`): what --bus adds, two instances on a local redis-server.
+BENCH_BUS = if [ -x /usr/bin/redis-server ]; then node bench/bus/bus.mjs; \
+	else echo "make bench: no /usr/bin/redis-server (make test-deps installs it): --bus not measured"; fi
 bench-bus: build bench/node_modules/.package-lock.json
-	node bench/bus/bus.mjs
+	@$(BENCH_BUS)
 
 clean:
 	rm -rf target

@@ -56,8 +56,6 @@ final class BusRoom {
     /** Broadcast lines of the child running here, published together once its current burst is read. */
     private final List<byte[]> pendingLines = new ArrayList<>();
     private int pendingBytes;
-    /** The members seated in the audience (it has no cheap membership test). */
-    private final Set<Member> seated = new HashSet<>();
     /** Messages of waiting members, passed on once they are seated. */
     private final List<Runnable> deferred = new ArrayList<>();
     /** The id of the newest history line replayed: live broadcasts up to it were seen already. */
@@ -84,7 +82,7 @@ final class BusRoom {
         this.names = RoomNames.of(bus.prefix(), key);
         this.me = bus.instance();
         this.log = bus.scope().with("room", key.display());
-        this.audience = new Audience(bus.alloc(), bus.settings(), log);
+        this.audience = new Audience(loop, bus.alloc(), bus.settings(), log);
     }
 
     EventLoop loop() {
@@ -122,7 +120,6 @@ final class BusRoom {
         if (!member.channel().isActive() || !audience.add(member)) {
             return;
         }
-        seated.add(member);
         member.scope().access("room", "JOIN");
         byte[] join = Wire.encode(Wire.JOIN, List.of(me, member.id()), Wire.env(member.env()));
         bus.redis().commands().hset(names.members(), member.id(), join);
@@ -143,7 +140,7 @@ final class BusRoom {
             deferred.add(() -> message(member, Unpooled.wrappedBuffer(bytes)));
             return;
         }
-        if (over || !seated.contains(member)) {
+        if (over || !audience.contains(member)) {
             text.release();
             return;
         }
@@ -166,7 +163,6 @@ final class BusRoom {
 
     void leave(Member member) {
         waiting.remove(member);
-        seated.remove(member);
         if (!audience.remove(member)) {
             if (audience.isEmpty() && waiting.isEmpty()) {
                 tick();
@@ -588,7 +584,6 @@ final class BusRoom {
         }
         bus.redis().commands().zrem(names.present(), bytes(me));
         audience.end(WebSocketCloseStatus.NORMAL_CLOSURE.code(), reason == null ? "" : reason);
-        seated.clear();
         if (reason != null) {
             log.access("room", "ROOM END: " + reason);
         }
