@@ -8,7 +8,7 @@ MVNFLAGS ?= -B -q
 JAR      := target/wsbridge.jar
 LAUNCHER := target/wsbridge
 
-.PHONY: all build run test check-tools clean bench bench-terminal install uninstall completion test-deps
+.PHONY: all build run test check-tools clean bench bench-terminal bench-bus install uninstall completion test-deps
 
 all: build
 
@@ -68,6 +68,13 @@ bench: build bench/node_modules/.package-lock.json $(FLOOR)/wsbridge.jar
 	    --relay-server '$(BENCH_WSBRIDGE_RELAY)'; \
 	fi
 	node bench/fanout.mjs --out '$(BENCH_OUT)' --server '$(BENCH_WSBRIDGE)'
+	@$(BENCH_BUS)
+
+# `make bench-bus` (and the end of `make bench`): what --bus adds, two instances on a local redis-server.
+BENCH_BUS = if [ -x /usr/bin/redis-server ]; then node bench/bus/bus.mjs; \
+	else echo "make bench: no /usr/bin/redis-server (make test-deps installs it): --bus not measured"; fi
+bench-bus: build bench/node_modules/.package-lock.json
+	@$(BENCH_BUS)
 
 # `make bench-terminal`: --pty output throughput and keystroke round trip beside pipes (bench/terminal.mjs).
 bench-terminal: build bench/node_modules/.package-lock.json

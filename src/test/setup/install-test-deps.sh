@@ -1,9 +1,9 @@
 #!/bin/sh
 # Installs what the test suite needs beyond the JDK and Maven: Debian's chromium and chromium-driver (dev console
 # browser test), nginx (reverse-proxy test), openssl (its s_client checks certificates the JDK cannot read), and
-# novnc, x11vnc and xvfb (noVNC through the --tcp relay), and ruby (the Ruby example). Run by `make test`; never
-# needed by hand. Without root or apt-get it installs nothing and says so: the tests that need these programs then
-# skip with a clear message.
+# novnc, x11vnc and xvfb (noVNC through the --tcp relay), ruby (the Ruby example) and redis-server (rooms shared
+# by several instances through --bus). Run by `make test`; never needed by hand. Without root or apt-get it installs
+# nothing and says so: the tests that need these programs then skip with a clear message.
 set -u
 need=""
 [ -x /usr/bin/chromium ] || need="$need chromium"
@@ -14,6 +14,7 @@ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need="$need nginx"
 [ -x /usr/bin/x11vnc ] || need="$need x11vnc"
 [ -x /usr/bin/Xvfb ] || need="$need xvfb"
 command -v ruby >/dev/null 2>&1 || need="$need ruby"
+[ -x /usr/bin/redis-server ] || need="$need redis-server"
 [ -n "$need" ] || exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "test-deps: not installing$need (needs root and apt-get); the tests that use them will be skipped" >&2

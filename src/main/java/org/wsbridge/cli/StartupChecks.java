@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.wsbridge.config.Access;
+import org.wsbridge.config.Bus;
 import org.wsbridge.config.Cidr;
 import org.wsbridge.config.Config;
 import org.wsbridge.config.EnvVar;
@@ -116,7 +117,7 @@ final class StartupChecks {
             String needs = framing != Rooms.Framing.LINES ? "--framing=json"
                     : options.replay > 0 ? "--replay" : options.maxRooms > 0 ? "--maxrooms"
                     : options.roomIdleMs > 0 ? "--roomidle" : slow != Rooms.SlowClient.DROP ? "--slowclient"
-                    : restart != Rooms.Restart.NEVER ? "--restart" : null;
+                    : restart != Rooms.Restart.NEVER ? "--restart" : given(options.bus).isPresent() ? "--bus" : null;
             if (needs != null) {
                 throw UsageError.invalid(needs + " is about rooms: it needs --shared or --rooms");
             }
@@ -142,8 +143,10 @@ final class StartupChecks {
             throw new UsageError(WsbridgeCommand.EXIT_CONFLICT, false, "Invalid parameters: --shared=eager needs a"
                     + " COMMAND; with --dir each script's program starts with its first client (use --shared).");
         }
+        Optional<Bus> bus = given(options.bus).isPresent() ? Optional.of(BusArgument.parse(options.bus))
+                : Optional.empty();
         return new Rooms(options.rooms ? Rooms.Mode.ROOMS : Rooms.Mode.SHARED, eager, options.roomIdleMs,
-                options.maxRooms, framing, options.replay, slow, restart);
+                options.maxRooms, framing, options.replay, slow, restart, bus);
     }
 
     private Monitoring monitoring(Listen listen) throws UsageError {

@@ -189,6 +189,13 @@ public final class WsbridgeCommand {
             + "again after 1 s, doubling up to 30 s while it keeps failing, and the clients stay. Default: never.")
     String restart = "never";
 
+    @Option(names = "--bus", order = ROOMS + 9, paramLabel = "URL", description = "Share the rooms of several "
+            + "wsbridge instances (behind one load balancer) through the Redis at redis://HOST:PORT[/DB][?prefix=P]: "
+            + "a room's clients on every instance see one program and one stream; if the instance running it dies, "
+            + "another takes over within a few seconds. Redis must be reachable at start. Needs --shared or --rooms. "
+            + "Default: none (rooms of this instance only).")
+    String bus;
+
     // ---- WebSocket connections
     @Option(names = "--origin", order = WEBSOCKET + 1, paramLabel = "LIST", description = "Accept an upgrade only "
             + "when its Origin header matches an entry of this comma-separated list of [scheme://]host[:port]. "

@@ -91,7 +91,7 @@ public record Config(
         Access credentials = access.required() == read.access().required() ? read.access() : access;
         return new Config(listen, tls, launch, read.passEnv(), staticDir, cgiDir, devConsole, merged, read.origins(),
                 read.headers(), reverseLookup, read.logLevel(), logFormat, read.proxying(), credentials,
-                read.negotiation(), monitoring);
+                read.negotiation(), monitoring, rooms);
     }
 
     /** True when connections are served over TLS ({@code --ssl}). */

@@ -14,9 +14,26 @@ import java.util.Optional;
  * @param replay     {@code --replay}: how many of the latest broadcast lines a newcomer receives first
  * @param slowClient {@code --slowclient}: what happens to a client that cannot keep up
  * @param restart    {@code --restart}: whether a room's child that exits is started again
+ * @param bus        {@code --bus}: the Redis through which several instances share their rooms; empty for rooms of
+ *                   this instance only
  */
 public record Rooms(Mode mode, boolean eager, long idleMs, int maxRooms, Framing framing, int replay,
-                    SlowClient slowClient, Restart restart) {
+                    SlowClient slowClient, Restart restart, Optional<Bus> bus) {
+
+    public Rooms {
+        java.util.Objects.requireNonNull(bus, "bus");
+    }
+
+    /** Rooms of this instance only. */
+    public Rooms(Mode mode, boolean eager, long idleMs, int maxRooms, Framing framing, int replay,
+                 SlowClient slowClient, Restart restart) {
+        this(mode, eager, idleMs, maxRooms, framing, replay, slowClient, restart, Optional.empty());
+    }
+
+    /** These rooms, shared with other instances through {@code bus}. */
+    public Rooms withBus(Optional<Bus> bus) {
+        return new Rooms(mode, eager, idleMs, maxRooms, framing, replay, slowClient, restart, bus);
+    }
 
     /** No rooms: a child per connection, as websocketd. */
     public static Rooms off() {

@@ -1,5 +1,6 @@
 package org.wsbridge.server;
 
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -20,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.wsbridge.config.Config;
 import org.wsbridge.config.ConfigSource;
@@ -45,6 +47,10 @@ import org.wsbridge.process.NativeStartup;
 import org.wsbridge.process.Reaper;
 import org.wsbridge.process.posix.PosixException;
 import org.wsbridge.relay.RelayFrontend;
+import org.wsbridge.room.RoomBus;
+import org.wsbridge.room.RoomRunner;
+import org.wsbridge.room.redis.BusUnavailableException;
+import org.wsbridge.room.redis.RedisBus;
 import org.wsbridge.websocket.OriginCheck;
 import org.wsbridge.websocket.ReverseLookup;
 import org.wsbridge.websocket.RoomEntrance;
@@ -81,6 +87,8 @@ public final class Server {
     private volatile boolean shuttingDown;
     /** {@code --shared}/{@code --rooms}: built with the first configuration, kept across reloads with its rooms. */
     private Optional<RoomEntrance> rooms = Optional.empty();
+    /** {@code --bus}: connected before anything is served, closed after the listeners. */
+    private Optional<RedisBus> redis = Optional.empty();
 
     /**
      * What the requests are served with: built from one configuration, never changed, replaced on SIGHUP. A
@@ -132,14 +140,20 @@ public final class Server {
         Optional<PrometheusMetrics> prometheus = config.monitoring().enabled()
                 ? Optional.of(new PrometheusMetrics(fds)) : Optional.empty();
         Shared shared = new Shared(fds, reaper, prometheus.isPresent() ? prometheus.get() : Metrics.NONE, prometheus);
-        try {
-            serving.set(serve(config, shared, Optional.empty()));
-        } catch (IOException e) {
-            scope.fatal("server", e.getMessage());
-            return EXIT_INVALID;
-        }
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, EpollIoHandler.newFactory());
+        try {
+            if (config.rooms().bus().isPresent()) {
+                // Before serving: an unreachable Redis is a start-up failure, not a stream of failing clients.
+                redis = Optional.of(RedisBus.connect(config.rooms().bus().get(), workers, scope));
+            }
+            serving.set(serve(config, shared, Optional.empty()));
+        } catch (IOException | BusUnavailableException e) {
+            scope.fatal("server", e.getMessage());
+            redis.ifPresent(RedisBus::close);
+            stopLoops(boss, workers);
+            return EXIT_INVALID;
+        }
         Listeners listeners = new Listeners(config, boss, workers, scope);
         try {
             // Before the banner: a supervisor may send SIGTERM as soon as it sees the port announced.
@@ -166,10 +180,8 @@ public final class Server {
             Thread.currentThread().interrupt();
             return EXIT_INVALID;
         } finally {
-            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            boss.terminationFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
-            workers.terminationFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            redis.ifPresent(RedisBus::close); // on the workers: before them
+            stopLoops(boss, workers);
             names.shutdown();
         }
     }
@@ -186,7 +198,10 @@ public final class Server {
         UpgradeContext context = new UpgradeContext(forks, shared.fds(), shared.reaper(), sessions,
                 new OriginCheck(config.origins()), "wsbridge/" + version, names, shared.metrics());
         if (before.isEmpty()) {
-            rooms = RoomEntrance.of(config, context, scope);
+            // --bus: the rooms of this instance are shared through Redis; else they are its own.
+            Optional<Function<RoomRunner, RoomBus>> sharedRooms = redis.map(r ->
+                    runner -> r.rooms(runner, config.rooms(), PooledByteBufAllocator.DEFAULT));
+            rooms = RoomEntrance.of(config, context, scope, sharedRooms);
         }
         boolean ownPort = config.monitoring().port().isPresent();
         Routes routes = routes(config, context, monitoring.filter(m -> !ownPort));
@@ -226,6 +241,13 @@ public final class Server {
             OriginCheck.insecureEntryWarnings(reload.config().origins()).forEach(w -> scope.error("server", w));
         }
         log.threshold(reload.config().logLevel());
+    }
+
+    private static void stopLoops(EventLoopGroup boss, EventLoopGroup workers) {
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        boss.terminationFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        workers.terminationFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
 
     /** {@code --metricsport}: its own listener answers the metrics paths and nothing else. */

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.wsbridge.config.Config;
 import org.wsbridge.config.Launch;
 import org.wsbridge.config.Rooms;
@@ -16,6 +17,7 @@ import org.wsbridge.room.LocalRoomBus;
 import org.wsbridge.room.ProgramRooms;
 import org.wsbridge.room.RoomBus;
 import org.wsbridge.room.RoomKey;
+import org.wsbridge.room.RoomRunner;
 import org.wsbridge.request.ScriptResolver;
 import org.wsbridge.request.ScriptTarget;
 
@@ -35,15 +37,19 @@ public final class RoomEntrance {
      * The rooms of {@code config} ({@code --shared}, {@code --rooms}), else empty. Built once with the server's first
      * configuration and kept across reloads, as their programs and clients are.
      *
-     * @param log where rooms log what is not any one client's (room start and end)
+     * @param log         where rooms log what is not any one client's (room start and end)
+     * @param sharedRooms {@code --bus}: makes the bus that shares the rooms with other instances for this instance's
+     *                    runner; empty for rooms of this instance only
      */
-    public static Optional<RoomEntrance> of(Config config, UpgradeContext context, LogScope log) {
+    public static Optional<RoomEntrance> of(Config config, UpgradeContext context, LogScope log,
+                                            Optional<Function<RoomRunner, RoomBus>> sharedRooms) {
         boolean programs = config.launch().map(l -> l.relay().isEmpty()).orElse(false);
         return config.rooms().enabled() && programs
-                ? Optional.of(new RoomEntrance(config, context, log)) : Optional.empty();
+                ? Optional.of(new RoomEntrance(config, context, log, sharedRooms)) : Optional.empty();
     }
 
-    private RoomEntrance(Config config, UpgradeContext context, LogScope log) {
+    private RoomEntrance(Config config, UpgradeContext context, LogScope log,
+                         Optional<Function<RoomRunner, RoomBus>> sharedRooms) {
         this.settings = config.rooms();
         this.basePath = config.proxying().basePath();
         Launch launch = config.launch().orElseThrow();
@@ -51,7 +57,8 @@ public final class RoomEntrance {
         ProgramRooms runner = new ProgramRooms(new ProgramRooms.Setup(settings, config.limits().maxLineSize(),
                 config.limits().closeMs(), context.forks(), context.reaper(), context.serverSoftware(),
                 config.passEnv(), script -> argv(scripts, script), log));
-        this.bus = new LocalRoomBus(runner, settings, PooledByteBufAllocator.DEFAULT, log);
+        this.bus = sharedRooms.isPresent() ? sharedRooms.get().apply(runner)
+                : new LocalRoomBus(runner, settings, PooledByteBufAllocator.DEFAULT, log);
     }
 
     RoomBus bus() {

@@ -28,6 +28,7 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.function.Consumer;
 import java.util.Optional;
+import java.util.function.Function;
 import org.wsbridge.config.Config;
 import org.wsbridge.config.Launch;
 import org.wsbridge.config.LogLevel;
@@ -50,7 +51,9 @@ import org.wsbridge.request.CgiRequests;
 import org.wsbridge.request.HttpCodec;
 import org.wsbridge.request.HttpResponses;
 import org.wsbridge.request.ScriptTarget;
+import org.wsbridge.room.RoomBus;
 import org.wsbridge.room.RoomKey;
+import org.wsbridge.room.RoomRunner;
 
 /**
  * Turns an upgrade request into a running {@link Session}, or rejects it with a status and a clean body.
@@ -91,7 +94,7 @@ public final class Upgrader {
     /** With rooms of its own when {@code config} asks for them, logging to stdout. */
     public Upgrader(Config config, UpgradeContext context) {
         this(config, context, RoomEntrance.of(config, context, Log.toStdout(config.logLevel(), config.logFormat())
-                .root()));
+                .root(), Optional.empty()));
     }
 
     /** @param rooms {@link RoomEntrance#of}, which outlives an Upgrader replaced by a reload */

@@ -113,6 +113,7 @@ class ConfigRereaderTest {
         "logformat = 'json'              | --logformat",
         "metrics = true                  | --metrics",
         "staticdir = '.'                 | --staticdir",
+        "rooms = true                    | --rooms",
     })
     void otherOptionsWaitForARestart(String toml, String name) throws Exception {
         Started started = start("");
@@ -122,6 +123,15 @@ class ConfigRereaderTest {
         assertEquals(started.config(), reload.config());
         // Still different from what runs, so the next reload says it again.
         assertEquals(List.of(name), reread(started, toml.replace('\'', '"') + "\n").ignored());
+    }
+
+    @Test
+    void roomsStayAsTheyStartedWhenOtherOptionsChange() throws Exception {
+        Started started = start("rooms = true\nreplay = 5\n");
+        Reload reload = reread(started, "rooms = true\nreplay = 5\norigin = \"a.example\"\n");
+        assertEquals(List.of("--origin"), reload.applied());
+        assertEquals(started.config().rooms(), reload.config().rooms());
+        assertEquals(List.of("a.example"), reload.config().origins().allowed());
     }
 
     @Test
