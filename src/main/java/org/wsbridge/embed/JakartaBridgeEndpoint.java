@@ -25,28 +25,28 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@link Bridge#endpointConfig}'s endpoint: one instance per connection, created by the configurator with the
- * data of its handshake. Public only because servlet containers instantiate and introspect it; not part of the
+ * {@link Bridge#endpointConfig}'s endpoint: one instance per connection, created by the configurator. Public only because servlet containers instantiate and introspect it; not part of the
  * API.
  */
 public final class JakartaBridgeEndpoint extends Endpoint implements BridgeSession.Transport {
-    /** Handshake data from modifyHandshake to getEndpointInstance: Jetty and Tomcat call both on one thread. */
-    private static final ThreadLocal<BridgeRequest> HANDSHAKE = new ThreadLocal<>();
+    /**
+     * The user property that carries the handshake's data from modifyHandshake to onOpen: the configuration both
+     * receive is the connection's own copy (Jakarta WebSocket 2.1), as is the session's.
+     */
+    static final String HANDSHAKE = BridgeRequest.class.getName();
     /** The container's user property holding the client's address (Jetty and Tomcat). */
     static final String REMOTE_ADDRESS = "jakarta.websocket.endpoint.remoteAddress";
 
     private final Bridge bridge;
     private final String mount;
-    private final BridgeRequest request;
     private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
     private boolean sending;
     private Session session;
     private BridgeSession bridged;
 
-    private JakartaBridgeEndpoint(Bridge bridge, String mount, BridgeRequest request) {
+    private JakartaBridgeEndpoint(Bridge bridge, String mount) {
         this.bridge = bridge;
         this.mount = mount;
-        this.request = request;
     }
 
     static ServerEndpointConfig config(Bridge bridge, String mount, String template) {
@@ -60,18 +60,13 @@ public final class JakartaBridgeEndpoint extends Endpoint implements BridgeSessi
                 String path = handshake.getRequestURI().getRawPath();
                 boolean secure = "wss".equals(handshake.getRequestURI().getScheme())
                         || "https".equals(handshake.getRequestURI().getScheme());
-                HANDSHAKE.set(new BridgeRequest(path, query, headers, Optional.empty(),
+                sec.getUserProperties().put(HANDSHAKE, new BridgeRequest(path, query, headers, Optional.empty(),
                         Optional.ofNullable(user).map(Principal::getName), authType(handshake), secure));
             }
 
             @Override
             public <T> T getEndpointInstance(Class<T> endpointClass) {
-                BridgeRequest handshake = HANDSHAKE.get();
-                HANDSHAKE.remove();
-                if (handshake == null) {
-                    throw new IllegalStateException("no handshake seen for this connection");
-                }
-                return endpointClass.cast(new JakartaBridgeEndpoint(bridge, mount, handshake));
+                return endpointClass.cast(new JakartaBridgeEndpoint(bridge, mount));
             }
         };
         return ServerEndpointConfig.Builder.create(JakartaBridgeEndpoint.class, template)
@@ -94,6 +89,14 @@ public final class JakartaBridgeEndpoint extends Endpoint implements BridgeSessi
     @Override
     public void onOpen(Session session, EndpointConfig config) {
         this.session = session;
+        Object seen = config.getUserProperties().get(HANDSHAKE);
+        if (!(seen instanceof BridgeRequest)) {
+            seen = session.getUserProperties().get(HANDSHAKE);
+        }
+        if (!(seen instanceof BridgeRequest request)) {
+            closeNow(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "no handshake data");
+            return;
+        }
         Object remote = session.getUserProperties().get(REMOTE_ADDRESS);
         BridgeRequest full = new BridgeRequest(request.path(), request.query(), request.headers(),
                 remote instanceof InetSocketAddress a ? Optional.of(a) : Optional.empty(), request.user(),
@@ -169,10 +172,12 @@ public final class JakartaBridgeEndpoint extends Endpoint implements BridgeSessi
 
     @Override
     public void close(int code, String reason) {
-        enqueue(next -> {
+        // Off the event loop: a container's Session.close may block until its close frame is written (Jetty's
+        // does), which could take as long as the container's own shutdown, and the loop serves other children.
+        enqueue(next -> java.util.concurrent.CompletableFuture.runAsync(() -> {
             closeNow(CloseReason.CloseCodes.getCloseCode(code), reason);
             next.run();
-        });
+        }));
     }
 
     /** Runs step (with a callback that starts the next one) after every earlier step has called its callback. */
