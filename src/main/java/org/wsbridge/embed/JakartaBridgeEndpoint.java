@@ -57,7 +57,7 @@ public final class JakartaBridgeEndpoint extends Endpoint implements BridgeSessi
                 Map<String, List<String>> headers = new LinkedHashMap<>(handshake.getHeaders());
                 Principal user = handshake.getUserPrincipal();
                 String query = handshake.getQueryString() == null ? "" : handshake.getQueryString();
-                String path = handshake.getRequestURI().getRawPath();
+                String path = handshake.getRequestURI().getPath();
                 boolean secure = "wss".equals(handshake.getRequestURI().getScheme())
                         || "https".equals(handshake.getRequestURI().getScheme());
                 sec.getUserProperties().put(HANDSHAKE, new BridgeRequest(path, query, headers, Optional.empty(),

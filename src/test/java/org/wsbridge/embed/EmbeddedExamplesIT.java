@@ -124,6 +124,31 @@ class EmbeddedExamplesIT {
     }
 
     @Test
+    void aDirectoryServesItsProgramsByNameAndBinaryFramingPassesBytes() throws Exception {
+        try (NettyGreeter app = new NettyGreeter(0, Bridge.builder().directory(GREETER.getParent())
+                .log(new ByteArrayOutputStream(), "error"))) {
+            String base = "ws://127.0.0.1:" + app.port() + "/ws/greeter/";
+            for (String missing : List.of("README.md", "nope", "..%2Fgreeter.sh")) {
+                CompletionException refused = assertThrows(CompletionException.class,
+                        () -> WsClient.connect(URI.create(base + missing), basic("alice", "secret")));
+                assertEquals(404, assertInstanceOf(WebSocketHandshakeException.class, refused.getCause())
+                        .getResponse().statusCode(), missing);
+            }
+            try (WsClient alice = WsClient.connect(URI.create(base + "greeter.sh"), basic("alice", "secret"))) {
+                alice.expectText("hello alice");
+            }
+        }
+        try (NettyGreeter app = new NettyGreeter(0, Bridge.builder().command("cat").binary(true)
+                .log(new ByteArrayOutputStream(), "error"));
+             WsClient client = WsClient.connect(URI.create("ws://127.0.0.1:" + app.port() + "/ws/greeter"),
+                     basic("bob", "hunter2"))) {
+            byte[] bytes = {0, (byte) 0xff, 10, 13, 'x'};
+            client.sendBinary(bytes);
+            assertEquals(java.util.Arrays.toString(bytes), java.util.Arrays.toString(client.nextBinary()));
+        }
+    }
+
+    @Test
     void closingTheHostContextEndsEveryChild() throws Exception {
         // Ignores SIGINT and stdin's end: only the ladder's SIGTERM ends it.
         Bridge bridge = Bridge.builder().command("sh", "-c", "trap '' INT; echo $$; while :; do sleep 1; done")
