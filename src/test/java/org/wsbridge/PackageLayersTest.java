@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
  */
 class PackageLayersTest {
     /** Top to bottom; {@code ""} is {@code org.wsbridge} itself ({@code Main}). */
-    private static final List<String> LAYERS = List.of("", "cli", "server", "http", "websocket", "room", "relay", "request",
-            "metrics", "process", "log", "config");
+    private static final List<String> LAYERS = List.of("", "cli", "server", "embed", "http", "websocket", "room",
+            "relay", "request", "metrics", "process", "log", "config");
     private static final Pattern REFERENCE = Pattern.compile("org/wsbridge/([a-z0-9]+)/");
 
     @Test

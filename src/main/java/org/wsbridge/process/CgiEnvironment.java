@@ -130,7 +130,8 @@ public final class CgiEnvironment {
         vars.putIfAbsent("TERM", term);
     }
 
-    void put(String name, String value) {
+    /** Sets a variable (a byte string); a re-defined name moves to the end. */
+    public void put(String name, String value) {
         vars.remove(name); // a re-defined name moves to where it was last set
         vars.put(name, value);
     }

@@ -5,8 +5,9 @@ import com.sun.jna.Platform;
 import java.util.OptionalInt;
 
 /**
- * Direct-mapped glibc calls from {@code unistd.h}, {@code fcntl.h}, {@code sys/wait.h}, {@code sys/resource.h}
- * and {@code sys/prctl.h}: pipes, descriptor flags, reaping and limits. The natives are private; the public
+ * Direct-mapped glibc calls from {@code unistd.h}, {@code fcntl.h}, {@code sys/wait.h}, {@code sys/resource.h},
+ * {@code sys/prctl.h} and {@code sys/epoll.h}, and the {@code pidfd_open} system call: pipes, descriptor flags,
+ * reaping, limits and process descriptors. The natives are private; the public
  * methods turn {@code errno} into a {@link PosixException}. Constants are named as in the headers (Linux,
  * x86_64 and aarch64 values).
  */
@@ -33,6 +34,20 @@ public final class LibC {
     // sys/prctl.h
     static final int PR_SET_CHILD_SUBREAPER = 36;
     static final int PR_GET_CHILD_SUBREAPER = 37;
+    static final int WNOHANG = 1;
+    // pidfd_open(2): the same number in the generic table (aarch64) and on x86_64
+    static final long SYS_PIDFD_OPEN = 434;
+    // sys/epoll.h
+    static final int EPOLL_CLOEXEC = O_CLOEXEC;
+    static final int EPOLL_CTL_ADD = 1;
+    static final int EPOLL_CTL_DEL = 2;
+    static final int EPOLLIN = 1;
+    /**
+     * struct epoll_event as ints: {@code uint32 events} then {@code uint64 data}, packed (12 bytes) on x86_64,
+     * aligned (16 bytes) on aarch64. Only the data's low half is used (it carries a descriptor), little-endian.
+     */
+    public static final int EPOLL_EVENT_INTS = Platform.isIntel() ? 3 : 4;
+    static final int EPOLL_DATA_INT = Platform.isIntel() ? 1 : 2;
 
     static {
         JnaSettings.apply();
@@ -67,6 +82,15 @@ public final class LibC {
     private static native int setrlimit(int resource, long[] limit);
 
     private static native int prctl(int option, long arg2, long arg3, long arg4, long arg5);
+
+    // syscall is variadic; long arguments go in the same registers as fixed ones on x86_64 and aarch64 Linux.
+    private static native long syscall(long number, long arg1, long arg2);
+
+    private static native int epoll_create1(int flags);
+
+    private static native int epoll_ctl(int epfd, int op, int fd, int[] event);
+
+    private static native int epoll_wait(int epfd, int[] events, int maxEvents, int timeout);
 
     private static native int prctl(int option, int[] arg2, long arg3, long arg4, long arg5);
 
@@ -200,5 +224,81 @@ public final class LibC {
     public static boolean isChildSubreaper() {
         int[] flag = new int[1];
         return prctl(PR_GET_CHILD_SUBREAPER, flag, 0, 0, 0) >= 0 && flag[0] != 0;
+    }
+
+    /**
+     * A process descriptor for the child pid ({@code pidfd_open}, Linux 5.3 and later), close-on-exec. It stays
+     * valid for a zombie, and it becomes readable once the process has terminated.
+     */
+    public static int pidfdOpen(int pid) throws PosixException {
+        long fd = syscall(SYS_PIDFD_OPEN, pid, 0);
+        if (fd < 0) {
+            throw new PosixException("pidfd_open", Native.getLastError());
+        }
+        return (int) fd;
+    }
+
+    /** Reaps pid if it has terminated: its raw wait status, or empty if it has not (or is not a child any more). */
+    public static OptionalInt reapIfExited(int pid) throws PosixException {
+        int[] status = new int[1];
+        int reaped;
+        while ((reaped = waitpid(pid, status, WNOHANG)) < 0) {
+            int errno = Native.getLastError();
+            if (errno == Errno.ECHILD) {
+                return OptionalInt.empty();
+            }
+            if (errno != Errno.EINTR) {
+                throw new PosixException("waitpid", errno);
+            }
+        }
+        return reaped == pid ? OptionalInt.of(status[0]) : OptionalInt.empty();
+    }
+
+    /** A new, close-on-exec epoll instance. */
+    public static int epollCreate() throws PosixException {
+        int fd = epoll_create1(EPOLL_CLOEXEC);
+        if (fd < 0) {
+            throw new PosixException("epoll_create1", Native.getLastError());
+        }
+        return fd;
+    }
+
+    /** Watches fd for readability in epfd; the event's data is fd itself. */
+    public static void epollAddReadable(int epfd, int fd) throws PosixException {
+        int[] event = new int[EPOLL_EVENT_INTS];
+        event[0] = EPOLLIN;
+        event[EPOLL_DATA_INT] = fd;
+        if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, event) < 0) {
+            throw new PosixException("epoll_ctl", Native.getLastError());
+        }
+    }
+
+    /**
+     * Stops watching fd in epfd. Needed before closing fd: epoll forgets a descriptor only when every copy of its
+     * open file is closed, and a child being spawned holds copies until it execs.
+     */
+    public static void epollRemove(int epfd, int fd) throws PosixException {
+        if (epoll_ctl(epfd, EPOLL_CTL_DEL, fd, new int[EPOLL_EVENT_INTS]) < 0) {
+            throw new PosixException("epoll_ctl", Native.getLastError());
+        }
+    }
+
+    /**
+     * Waits (without a time limit) until some descriptor added by {@link #epollAddReadable} is ready and stores
+     * their descriptors in ready; returns how many.
+     */
+    public static int epollWait(int epfd, int[] ready) throws PosixException {
+        int[] events = new int[ready.length * EPOLL_EVENT_INTS];
+        int n;
+        while ((n = epoll_wait(epfd, events, ready.length, -1)) < 0) {
+            int errno = Native.getLastError();
+            if (errno != Errno.EINTR) {
+                throw new PosixException("epoll_wait", errno);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            ready[i] = events[i * EPOLL_EVENT_INTS + EPOLL_DATA_INT];
+        }
+        return n;
     }
 }

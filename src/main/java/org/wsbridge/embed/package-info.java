@@ -1,0 +1,19 @@
+/**
+ * wsbridge as a library: put a program behind a WebSocket path of a server the application already runs.
+ *
+ * <p>{@link org.wsbridge.embed.Bridge} is built once per program (or directory of programs) and gives a Netty
+ * handler ({@link org.wsbridge.embed.Bridge#nettyHandler}) and a Jakarta WebSocket endpoint configuration
+ * ({@link org.wsbridge.embed.Bridge#endpointConfig}) for Jetty 12 (ee10) or Tomcat 11. Each WebSocket connection
+ * gets its own child process with the CGI environment of the command-line server; the host decides per request
+ * through a {@link org.wsbridge.embed.Bridge.RequestHook} ({@link org.wsbridge.embed.Decision}).
+ *
+ * <p>Inside a host JVM, wsbridge keeps to itself: it reaps only the children it started (through pidfds, Linux
+ * 5.3 or later), so {@code java.lang.Process} keeps working; it installs no signal handler, never calls
+ * {@code System.exit}, does not make the JVM a child subreaper, and holds one lazily started reaper thread and,
+ * unless the host's own Netty epoll loops run the sessions, one small event-loop group per bridge. Closing the
+ * bridge ends every child through the termination ladder (stdin closed, then SIGINT, SIGTERM, SIGKILL to its
+ * process group).
+ *
+ * <p>This package is the library's public API; it is versioned with the wsbridge artifact.
+ */
+package org.wsbridge.embed;
