@@ -37,6 +37,8 @@ public final class DevConsoleHandler implements HttpRoute {
     private final TerminalAssets terminal;
     /** The endpoint takes binary messages only (a relay, {@code --binary}): the page sends bytes. */
     private final boolean binary;
+    /** {@code shared}, {@code rooms} or {@code rooms-dir} when clients share programs: the page names the room. */
+    private final String rooms;
 
     /**
      * @param responses {@link HttpResponses#forPlainHttp}
@@ -47,17 +49,28 @@ public final class DevConsoleHandler implements HttpRoute {
      */
     public DevConsoleHandler(HttpResponses responses, Instant started, boolean tls, String basePath,
                              boolean binaryEndpoint) {
-        this(responses, started, tls, basePath, null, binaryEndpoint);
+        this(responses, started, tls, basePath, null, binaryEndpoint, "");
     }
 
     private DevConsoleHandler(HttpResponses responses, Instant started, boolean tls, String basePath,
-                              TerminalAssets terminal, boolean binary) {
+                              TerminalAssets terminal, boolean binary, String rooms) {
         this.responses = responses;
         this.started = started;
         this.tls = tls;
         this.basePath = basePath;
         this.terminal = terminal;
         this.binary = binary;
+        this.rooms = rooms;
+    }
+
+    /**
+     * The same console for an endpoint whose clients share programs ({@code --shared}, {@code --rooms}): on
+     * connecting, the page says which room the URL joins.
+     *
+     * @param rooms {@code shared}, {@code rooms}, or {@code rooms-dir} for {@code --rooms} with {@code --dir}
+     */
+    public DevConsoleHandler withRooms(String rooms) {
+        return new DevConsoleHandler(responses, started, tls, basePath, terminal, binary, rooms);
     }
 
     /**
@@ -67,7 +80,7 @@ public final class DevConsoleHandler implements HttpRoute {
      */
     public static DevConsoleHandler terminal(HttpResponses responses, Instant started, boolean tls, String basePath,
                                              boolean binary) {
-        return new DevConsoleHandler(responses, started, tls, basePath, TerminalAssets.load(), binary);
+        return new DevConsoleHandler(responses, started, tls, basePath, TerminalAssets.load(), binary, "");
     }
 
     @Override
@@ -80,8 +93,8 @@ public final class DevConsoleHandler implements HttpRoute {
             String url = (tls ? "wss://" : "ws://") + host(ctx, request) + basePath + request.uri();
             FullHttpResponse response;
             if (terminal == null) {
-                response = HttpResponses.contentResponse(request, HttpResponseStatus.OK, DevConsolePage.render(url, binary),
-                        HttpResponses.TEXT_HTML);
+                response = HttpResponses.contentResponse(request, HttpResponseStatus.OK,
+                        DevConsolePage.render(url, binary, rooms, basePath), HttpResponses.TEXT_HTML);
                 response.headers().set("Content-Security-Policy", DevConsolePage.CONTENT_SECURITY_POLICY);
             } else {
                 response = HttpResponses.contentResponse(request, HttpResponseStatus.OK,

@@ -66,6 +66,7 @@ final class DevConsolePage {
               var stateLabel = byId('state'), log = byId('log'), sendInput = byId('send-input');
               var sendButton = byId('send');
               var binary = document.body.getAttribute('data-messages') === 'binary';
+              var rooms = document.body.getAttribute('data-rooms');
               var socket = null;
               var sent = loadHistory();
               var historyIndex = sent.length;
@@ -137,6 +138,19 @@ final class DevConsolePage {
                 } catch (e) { /* not a URL this page can mirror */ }
               }
 
+              // --shared, --rooms: which room the URL joins (with --dir the room is the path after the script).
+              function roomOf(url) {
+                if (rooms === 'shared') { return ' (shared: one program for every client of this endpoint)'; }
+                if (rooms !== 'rooms' && rooms !== 'rooms-dir') { return ''; }
+                var path;
+                try { path = decodeURIComponent(new URL(url).pathname); } catch (e) { return ''; }
+                if (rooms === 'rooms-dir') { return ' (room: what follows the script in ' + path + ')'; }
+                var base = document.body.getAttribute('data-basepath');
+                if (base && path.indexOf(base) === 0) { path = path.substring(base.length); }
+                var name = path.replace(new RegExp('^/+|/+$', 'g'), '');
+                return name ? ' (room ' + name + ')' : ' (no room named: the server answers 400)';
+              }
+
               function connect() {
                 if (socket) { return; }
                 var url = urlInput.value.trim();
@@ -153,7 +167,7 @@ final class DevConsolePage {
                 row('ev-connect', 'CONNECTING', url);
                 mirrorLocation(url);
                 ws.addEventListener('open', function () {
-                  row('ev-open', 'OPEN', url);
+                  row('ev-open', 'OPEN', url + roomOf(url));
                   setState('open');
                 });
                 ws.addEventListener('message', function (event) {
@@ -233,7 +247,7 @@ final class DevConsolePage {
             <title>wsbridge console</title>
             <style>%STYLE%</style>
             </head>
-            <body data-messages="%MESSAGES%">
+            <body data-messages="%MESSAGES%" data-rooms="%ROOMS%" data-basepath="%BASEPATH%">
             <form id="connect-form" class="bar" autocomplete="off">
               <label class="hidden-label" for="url">WebSocket URL</label>
               <input id="url" type="text" spellcheck="false" value="%URL%">
@@ -269,7 +283,17 @@ final class DevConsolePage {
      * only (a relay, {@code --binary}).
      */
     static String render(String webSocketUrl, boolean binaryEndpoint) {
+        return render(webSocketUrl, binaryEndpoint, "", "");
+    }
+
+    /**
+     * As {@link #render(String, boolean)}, for an endpoint whose clients share programs: {@code rooms} is
+     * {@code shared}, {@code rooms} or {@code rooms-dir} ({@code --rooms} with {@code --dir}), empty otherwise; the
+     * page then names the room a connection joins. {@code basePath} is {@code --basepath}, empty for none.
+     */
+    static String render(String webSocketUrl, boolean binaryEndpoint, String rooms, String basePath) {
         String page = binaryEndpoint ? BINARY_PAGE : TEXT_PAGE;
+        page = page.replace("%ROOMS%", rooms).replace("%BASEPATH%", HtmlText.escape(basePath));
         int at = page.indexOf("%URL%");
         return page.substring(0, at) + HtmlText.escape(webSocketUrl) + page.substring(at + "%URL%".length());
     }

@@ -272,7 +272,7 @@ public final class Server {
                     ? DevConsoleHandler.terminal(plain, Instant.now(), config.secure(), config.proxying().basePath(),
                             binaryEndpoint)
                     : new DevConsoleHandler(plain, Instant.now(), config.secure(), config.proxying().basePath(),
-                            binaryEndpoint));
+                            binaryEndpoint).withRooms(roomsOnPage(config)));
         }
         if (config.cgiDir().isPresent()) {
             CgiHandler cgiStage = new CgiHandler(config.cgiDir().get(), config, context, plain);
@@ -286,6 +286,15 @@ public final class Server {
         }
         return new Routes(scope, upgrader, scripts, stages, plain, HttpResponses.bare(Clock.systemUTC()),
                 config.secure(), config.proxying().basePath());
+    }
+
+    /** What the dev console says about rooms: see {@link DevConsoleHandler#withRooms}. */
+    private static String roomsOnPage(Config config) {
+        return switch (config.rooms().mode()) {
+            case OFF -> "";
+            case SHARED -> "shared";
+            case ROOMS -> config.launch().flatMap(Launch::scriptDir).isPresent() ? "rooms-dir" : "rooms";
+        };
     }
 
     /**

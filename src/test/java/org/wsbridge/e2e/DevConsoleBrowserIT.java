@@ -75,6 +75,23 @@ class DevConsoleBrowserIT {
         }
     }
 
+    @Test
+    void withRoomsThePageNamesTheRoomAConnectionJoins() throws Exception {
+        HeadlessBrowser.assumeAvailable();
+        try (Wsbridge server = Wsbridge.start("--devconsole", "--rooms", "cat");
+             HeadlessBrowser browser = HeadlessBrowser.start(tmp, WsClient.TIMEOUT)) {
+            browser.open(server.http("/game/42"));
+            browser.find("#connect").click();
+            assertEquals(server.ws("/game/42") + " (room game/42)", browser.find("#log .ev-open .text").text());
+            server.awaitLog(l -> l.contains("ROOM START"), WsClient.TIMEOUT);
+            browser.find("#send-input").type("to the room" + ENTER);
+            browser.findXPath(row("msg-in", "to the room"));
+            browser.find("#disconnect").click();
+            assertEquals("code 1000, no reason, clean", browser.find("#log .ev-close .text").text());
+            server.awaitNoChildren(Duration.ofSeconds(5));
+        }
+    }
+
     /** A log row of one kind whose text is exactly {@code text} (which must not contain a quote). */
     private static String row(String kind, String text) {
         return "//div[@id='log']/div[contains(concat(' ', normalize-space(@class), ' '), ' " + kind + " ')]"

@@ -74,12 +74,24 @@ class DevConsoleHandlerTest {
 
     @Test
     void aBinaryEndpointsPageSaysSo() throws Exception {
-        assertTrue(RawHttp.body(request("GET", "/", "Host: h")).contains("<body data-messages=\"text\">"));
+        assertTrue(RawHttp.body(request("GET", "/", "Host: h")).contains("<body data-messages=\"text\" data-rooms=\"\""));
         try (TestHttpServer relay = TestHttpServer.routes(null,
                 new DevConsoleHandler(HttpResponses.bare(Clock.systemUTC()), STARTED, false, "", true))) {
             String response = RawHttp.exchange(relay.port(),
                     "GET /x HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
-            assertTrue(RawHttp.body(response).contains("<body data-messages=\"binary\">"));
+            assertTrue(RawHttp.body(response).contains("<body data-messages=\"binary\" data-rooms=\"\""));
+        }
+    }
+
+    @Test
+    void aRoomsEndpointsPageSaysSoWithItsBasePath() throws Exception {
+        try (TestHttpServer rooms = TestHttpServer.routes(null,
+                new DevConsoleHandler(HttpResponses.bare(Clock.systemUTC()), STARTED, false, "/chat", false)
+                        .withRooms("rooms"))) {
+            String response = RawHttp.exchange(rooms.port(),
+                    "GET /lobby HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+            assertTrue(RawHttp.body(response).contains(
+                    "<body data-messages=\"text\" data-rooms=\"rooms\" data-basepath=\"/chat\">"));
         }
     }
 
