@@ -5,17 +5,12 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -26,6 +21,7 @@ import org.wsbridge.config.LogLevel;
 import org.wsbridge.log.LogScope;
 import org.wsbridge.metrics.Traffic;
 import org.wsbridge.request.InflateLimit;
+import org.wsbridge.request.ClientFrames;
 import org.wsbridge.request.PingWatch;
 
 /**
@@ -44,7 +40,7 @@ import org.wsbridge.request.PingWatch;
  * the target's side is shut down for writing, and the connection is closed when the target closes too, or after
  * {@link #TARGET_LINGER_MS} plus {@code --closems}.
  */
-public final class RelayFrontend extends ChannelInboundHandlerAdapter {
+public final class RelayFrontend extends ClientFrames {
     /** How long a close frame we sent waits for the client's answer before the socket is closed anyway. */
     private static final long CLOSE_ANSWER_MS = 1000;
     /** How long the target gets to take the client's last bytes and close its side, once the client left. */
@@ -137,23 +133,12 @@ public final class RelayFrontend extends ChannelInboundHandlerAdapter {
     // ---- client → target
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame
-                || msg instanceof ContinuationWebSocketFrame) {
-            dataFrame((WebSocketFrame) msg);
-        } else if (msg instanceof PingWebSocketFrame ping) {
-            ctx.writeAndFlush(new PongWebSocketFrame(ping.content()));
-        } else if (msg instanceof PongWebSocketFrame pong) {
-            pings.pong();
-            pong.release();
-        } else if (msg instanceof CloseWebSocketFrame close) {
-            clientClosed(close);
-        } else {
-            ReferenceCountUtil.release(msg);
-        }
+    protected void pongReceived() {
+        pings.pong();
     }
 
-    private void dataFrame(WebSocketFrame frame) {
+    @Override
+    protected void dataFrame(WebSocketFrame frame) {
         try {
             if (!(frame instanceof ContinuationWebSocketFrame)) {
                 messageBytes = 0;
@@ -279,7 +264,8 @@ public final class RelayFrontend extends ChannelInboundHandlerAdapter {
 
     // ---- the client leaving
 
-    private void clientClosed(CloseWebSocketFrame close) {
+    @Override
+    protected void clientClosed(CloseWebSocketFrame close) {
         try {
             if (scope.enabled(LogLevel.DEBUG)) {
                 scope.debug("websocket", "Client closed: " + close.statusCode() + " " + close.reasonText());

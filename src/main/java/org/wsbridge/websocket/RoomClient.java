@@ -3,14 +3,10 @@ package org.wsbridge.websocket;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -21,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.wsbridge.config.LogLevel;
 import org.wsbridge.log.LogScope;
+import org.wsbridge.request.ClientFrames;
 import org.wsbridge.request.PingWatch;
 import org.wsbridge.room.Member;
 import org.wsbridge.room.RoomBus;
@@ -32,7 +29,7 @@ import org.wsbridge.room.RoomKey;
  * connection closes. Binary messages are dropped (a room relays text lines). Runs on the connection's loop;
  * {@link #close} may be called from any thread.
  */
-final class RoomClient extends ChannelDuplexHandler implements Member {
+final class RoomClient extends ClientFrames implements Member {
     /** How long a close frame we sent waits for the client's answer before the socket is closed anyway. */
     private static final long CLOSE_ANSWER_MS = 1000;
     /** A close reason fits in a control frame: 125 bytes less the 2 of the code. */
@@ -98,27 +95,17 @@ final class RoomClient extends ChannelDuplexHandler implements Member {
     // ---- client → room
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame
-                || msg instanceof ContinuationWebSocketFrame) {
-            dataFrame((WebSocketFrame) msg);
-        } else if (msg instanceof PingWebSocketFrame ping) {
-            if (!closing) {
-                ctx.writeAndFlush(new PongWebSocketFrame(ping.content()));
-            } else {
-                ping.release();
-            }
-        } else if (msg instanceof PongWebSocketFrame pong) {
-            pings.pong();
-            pong.release();
-        } else if (msg instanceof CloseWebSocketFrame close) {
-            clientClosed(close);
-        } else {
-            ReferenceCountUtil.release(msg);
-        }
+    protected void pongReceived() {
+        pings.pong();
     }
 
-    private void dataFrame(WebSocketFrame frame) {
+    @Override
+    protected boolean answersPings() {
+        return !closing;
+    }
+
+    @Override
+    protected void dataFrame(WebSocketFrame frame) {
         try {
             if (!(frame instanceof ContinuationWebSocketFrame)) {
                 discardMessage();
@@ -201,7 +188,8 @@ final class RoomClient extends ChannelDuplexHandler implements Member {
         return cut.endsWith("\uFFFD") ? cut.substring(0, cut.length() - 1) : cut;
     }
 
-    private void clientClosed(CloseWebSocketFrame close) {
+    @Override
+    protected void clientClosed(CloseWebSocketFrame close) {
         try {
             if (scope.enabled(LogLevel.DEBUG)) {
                 scope.debug("websocket", "Client closed: " + close.statusCode() + " " + close.reasonText());

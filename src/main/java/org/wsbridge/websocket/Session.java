@@ -4,16 +4,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +20,7 @@ import org.wsbridge.log.LogScope;
 import org.wsbridge.metrics.Traffic;
 import org.wsbridge.process.LineFramer;
 import org.wsbridge.request.InflateLimit;
+import org.wsbridge.request.ClientFrames;
 import org.wsbridge.request.PingWatch;
 
 /**
@@ -43,7 +39,7 @@ import org.wsbridge.request.PingWatch;
  * goes through {@link #finish}, once; {@link State} says how far a session has got. The {@code --maxforks} slot
  * is given back when the child's whole process group is gone.
  */
-public final class Session extends ChannelInboundHandlerAdapter implements ChildHandler {
+public final class Session extends ClientFrames implements ChildHandler {
     /** How long a close frame we sent waits for the client's answer before the socket is closed anyway. */
     private static final long CLOSE_ANSWER_MS = 1000;
 
@@ -166,23 +162,12 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
     // ---- client → child
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame
-                || msg instanceof ContinuationWebSocketFrame) {
-            dataFrame((WebSocketFrame) msg);
-        } else if (msg instanceof PingWebSocketFrame ping) {
-            ctx.writeAndFlush(new PongWebSocketFrame(ping.content()));
-        } else if (msg instanceof PongWebSocketFrame pong) {
-            pings.pong();
-            pong.release();
-        } else if (msg instanceof CloseWebSocketFrame close) {
-            clientClosed(close);
-        } else {
-            ReferenceCountUtil.release(msg);
-        }
+    protected void pongReceived() {
+        pings.pong();
     }
 
-    private void dataFrame(WebSocketFrame frame) {
+    @Override
+    protected void dataFrame(WebSocketFrame frame) {
         try {
             if (!(frame instanceof ContinuationWebSocketFrame)) {
                 messageBytes = 0;
@@ -412,7 +397,8 @@ public final class Session extends ChannelInboundHandlerAdapter implements Child
 
     // ---- the client leaving
 
-    private void clientClosed(CloseWebSocketFrame close) {
+    @Override
+    protected void clientClosed(CloseWebSocketFrame close) {
         try {
             if (scope.enabled(LogLevel.DEBUG)) {
                 scope.debug("websocket", "Client closed: " + close.statusCode() + " " + close.reasonText());
