@@ -110,7 +110,7 @@ public final class Reaper {
         if (mode == Mode.OWN_CHILDREN) {
             try {
                 epfd = LibC.epollCreate();
-                LibC.closeFd(LibC.pidfdOpen((int) ProcessHandle.current().pid())); // probe: ENOSYS before 5.3
+                LibC.closeFd(LibC.pidfdOpen(LibC.ownPid())); // probe: ENOSYS before 5.3
             } catch (PosixException e) {
                 STARTED.set(false);
                 throw new IllegalStateException("cannot watch child processes by pidfd (Linux 5.3 or later needed): "

@@ -77,6 +77,8 @@ public final class LibC {
 
     private static native int getpgid(int pid);
 
+    private static native int getpid();
+
     private static native int getrlimit(int resource, long[] limit);
 
     private static native int setrlimit(int resource, long[] limit);
@@ -181,6 +183,11 @@ public final class LibC {
             }
         }
         return OptionalInt.of(status[0]);
+    }
+
+    /** This process's pid. */
+    public static int ownPid() {
+        return getpid();
     }
 
     /** The process group of pid (also of a zombie), or -1 if it no longer exists. */
