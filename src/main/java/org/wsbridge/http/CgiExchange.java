@@ -22,7 +22,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -39,9 +38,9 @@ import org.wsbridge.process.CgiRequest;
 import org.wsbridge.process.ChildHandler;
 import org.wsbridge.process.ChildProcess;
 import org.wsbridge.process.ExitStatus;
-import org.wsbridge.process.LineFramer;
 import org.wsbridge.process.SpawnException;
 import org.wsbridge.process.SpawnRequest;
+import org.wsbridge.process.StderrLog;
 import org.wsbridge.process.posix.Errno;
 import org.wsbridge.request.CgiHeaderReader;
 import org.wsbridge.request.CgiRequests;
@@ -79,7 +78,8 @@ final class CgiExchange implements HttpRoute.Exchange, ChildHandler {
     private final boolean head;
     private final CgiRequestBody body;
     private final CgiHeaderReader headerReader = new CgiHeaderReader();
-    private final LineFramer stderrLines;
+    /** Set once the script runs: its lines carry the pid. */
+    private StderrLog stderrLog;
     private LogScope scope;
     private State state = State.STARTING;
     private Runnable done;
@@ -100,7 +100,6 @@ final class CgiExchange implements HttpRoute.Exchange, ChildHandler {
         this.settings = settings;
         this.head = HttpMethod.HEAD.equals(request.method());
         this.body = new CgiRequestBody(channel, settings.limits().cgiMaxBody());
-        this.stderrLines = new LineFramer(channel.alloc(), settings.limits().maxLineSize());
     }
 
     /** Claims the request from the router, then spawns the script once REMOTE_HOST is known. */
@@ -154,6 +153,7 @@ final class CgiExchange implements HttpRoute.Exchange, ChildHandler {
             return;
         }
         scope = scope.with("pid", child.pid());
+        stderrLog = new StderrLog(channel.alloc(), settings.limits().maxLineSize(), scope);
         LogScope processScope = scope;
         child.gone().addListener(f -> settings.context().forks().release());
         child.exit().addListener(f -> processScope.debug("process", "Process exit: "
@@ -294,16 +294,12 @@ final class CgiExchange implements HttpRoute.Exchange, ChildHandler {
 
     @Override
     public void stderr(ByteBuf chunk) {
-        stderrLines.feed(chunk, this::logStderr);
+        stderrLog.feed(chunk);
     }
 
     @Override
     public void stderrEof() {
-        stderrLines.finish(this::logStderr);
-    }
-
-    private void logStderr(ByteBuf buf, int index, int length) {
-        scope.error("stderr", buf.toString(index, length, StandardCharsets.UTF_8));
+        stderrLog.finish();
     }
 
     // ---- ending

@@ -6,7 +6,6 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.IoEventLoop;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +17,7 @@ import org.wsbridge.process.ChildHandler;
 import org.wsbridge.process.ChildProcess;
 import org.wsbridge.process.ExitStatus;
 import org.wsbridge.process.LineFramer;
+import org.wsbridge.process.StderrLog;
 
 /**
  * A room's program on this instance: one child at a time, its stdout cut into lines and published to the room, the
@@ -47,7 +47,7 @@ final class RoomProgram implements RoomChild, ChildHandler {
     private LogScope scope;
     private ChildProcess child;
     private LineFramer stdoutLines;
-    private LineFramer stderrLines;
+    private StderrLog stderrLog;
     private boolean stdoutDone;
     private ExitStatus exit;
     private long startedNanos;
@@ -70,12 +70,12 @@ final class RoomProgram implements RoomChild, ChildHandler {
     /** Starts the first child; on the room's loop. */
     void start() throws RoomRefusedException {
         stdoutLines = new LineFramer(ALLOC, runner.maxLineSize());
-        stderrLines = new LineFramer(ALLOC, runner.maxLineSize());
         stdoutDone = false;
         exit = null;
         child = runner.spawn(key, loop, this, roomScope);
         startedNanos = System.nanoTime();
         scope = roomScope.with("pid", child.pid());
+        stderrLog = new StderrLog(ALLOC, runner.maxLineSize(), scope);
         ChildProcess current = child;
         child.exit().addListener(f -> {
             if (f.isSuccess() && current == child) {
@@ -190,16 +190,12 @@ final class RoomProgram implements RoomChild, ChildHandler {
 
     @Override
     public void stderr(ByteBuf chunk) {
-        stderrLines.feed(chunk, this::logStderr);
+        stderrLog.feed(chunk);
     }
 
     @Override
     public void stderrEof() {
-        stderrLines.finish(this::logStderr);
-    }
-
-    private void logStderr(ByteBuf buf, int index, int length) {
-        scope.error("stderr", buf.toString(index, length, StandardCharsets.UTF_8));
+        stderrLog.finish();
     }
 
     // ---- the child's end
