@@ -109,7 +109,8 @@ completion: $(COMPLETION_BASH) $(COMPLETION_ZSH)
 
 $(COMPLETION_BASH): $(JAR) $(COMPLETION_SRC)/wsbridge.bash.tail
 	@mkdir -p $(@D)
-	$(AUTOCOMPLETE) --force --name=wsbridge --completionScript=$@.tmp org.wsbridge.cli.WsbridgeCommand
+	$(AUTOCOMPLETE) --force --name=wsbridge --factory='org.wsbridge.cli.WsbridgeCommand$$Factory' --completionScript=$@.tmp \
+	  org.wsbridge.cli.WsbridgeCommand
 	cat $(COMPLETION_SRC)/wsbridge.bash.tail >> $@.tmp
 	mv $@.tmp $@
 

@@ -21,8 +21,8 @@ final class GoFlagSyntax {
     }
 
     /** A picocli command line over {@code options} that follows Go's rules. */
-    static CommandLine commandLine(Object options) {
-        CommandLine cli = new CommandLine(options);
+    static CommandLine commandLine(WsbridgeCommand options) {
+        CommandLine cli = new CommandLine(options.spec());
         addSingleDashNames(cli.getCommandSpec());
         cli.setStopAtPositional(true)                   // COMMAND and everything after it belong to COMMAND
                 .setOverwrittenOptionsAllowed(true)     // --port=1 --port=2 means 2, as in Go

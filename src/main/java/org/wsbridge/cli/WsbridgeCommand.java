@@ -14,26 +14,29 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.wsbridge.config.Config;
 import org.wsbridge.config.ConfigSource;
 import org.wsbridge.config.Limits;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.IGetter;
+import picocli.CommandLine.Model.ISetter;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 
 /**
- * The wsbridge command line: one annotated field per option, with websocketd's names, meanings and defaults.
- * The help text is rendered from these fields, and tests hold the man page and README to them. Parsing
- * follows Go's flag rules ({@link GoFlagSyntax}); {@link StartupChecks} turns the fields into a {@link Config}.
+ * The wsbridge command line: one field and one entry in {@link #spec()} per option, with websocketd's names,
+ * meanings and defaults. The help text is rendered from the entries, and tests hold the man page and README to
+ * them. Parsing follows Go's flag rules ({@link GoFlagSyntax}); {@link StartupChecks} turns the fields into a
+ * {@link Config}.
  *
- * <p>Adding an option: one field here (its {@code order} picks its help section) plus its check in
- * {@link StartupChecks}, a man page entry and a README table row.
+ * <p>Adding an option: a field and its entry in {@link #spec()} (its {@code order} picks its help section) plus
+ * its check in {@link StartupChecks}, a man page entry and a README table row.
  */
-@Command(name = "wsbridge")
 public final class WsbridgeCommand {
     public static final int EXIT_OK = 0;
     /** Invalid configuration. */
@@ -51,315 +54,376 @@ public final class WsbridgeCommand {
     static final long DEFAULT_COMPRESS_MIN = 128;
 
     // ---- Where to listen
-    @Option(names = "--port", order = LISTEN + 1, paramLabel = "PORT", description = "TCP port to listen on; 0 "
-            + "lets the system choose a free one (the startup log shows which). Default: 80, or 443 with --ssl.")
     Integer port;
-
-    @Option(names = "--address", order = LISTEN + 2, paramLabel = "ADDRESS", description = "Listen on this "
-            + "interface only: an IPv4 address, an IPv6 address in brackets ([::1]) or a host name. Repeat the "
-            + "option to listen on several. Default: every interface.")
     List<String> addresses = new ArrayList<>();
-
-    @Option(names = "--unixsocket", order = LISTEN + 3, paramLabel = "PATH", description = "Also accept "
-            + "connections on a Unix domain socket at PATH. Given without --port, --address and --redirport, it "
-            + "is the only listener. Default: none.")
     String unixSocket;
-
-    @Option(names = "--redirport", order = LISTEN + 4, paramLabel = "PORT", description = "Also listen for plain "
-            + "HTTP on PORT (on each address) and redirect every request there, path and query kept, to the main "
-            + "port. Default: none.")
     Integer redirPort;
-
     // ---- TLS
-    @Option(names = "--ssl", order = TLS + 1, description = "Serve https:// and wss:// instead of http:// and "
-            + "ws://. Needs --sslcert and --sslkey. Default: off.")
     boolean ssl;
-
-    @Option(names = "--sslcert", order = TLS + 2, paramLabel = "FILE", description = "The certificate chain for "
-            + "--ssl, PEM. Default: none.")
     String sslCert;
-
-    @Option(names = "--sslkey", order = TLS + 3, paramLabel = "FILE", description = "The private key for --ssl, "
-            + "PEM (PKCS#8 or PKCS#1). Default: none.")
     String sslKey;
-
-    @Option(names = "--sslca", order = TLS + 4, paramLabel = "FILE", description = "Mutual TLS: only clients "
-            + "presenting a certificate signed by a CA in this PEM file may connect. Needs --ssl. Default: no "
-            + "client certificates asked for.")
     String sslCa;
-
     // ---- What each connection runs
-    @Option(names = "--dir", order = RUN + 1, paramLabel = "DIR", description = "Instead of one COMMAND, run the "
-            + "program in DIR that the URL path names: ws://host/chat/room.sh runs DIR/chat/room.sh. Default: "
-            + "none.")
     String dir;
-
-    @Option(names = "--passenv", order = RUN + 2, paramLabel = "NAMES", description = "Comma-separated names of "
-            + "variables of wsbridge's own environment to copy into each program's environment, with their "
-            + "values at startup. The list replaces the default one; HTTPS is never copied. Default: "
-            + "${DEFAULT-VALUE}.")
     String passEnv = "PATH,LD_LIBRARY_PATH";
-
-    @Option(names = "--binary", order = RUN + 3, description = "Binary mode: client messages reach stdin byte for "
-            + "byte, and stdout goes to the client as binary messages, one per read of what the pipe holds (up to "
-            + "64 KiB). Default: off (text: a line per message).")
     boolean binary;
-
-    @Option(names = "--passstderr", order = RUN + 4, description = "Send stderr to the client too: every stdout "
-            + "and stderr line becomes a JSON message {\"stream\":\"stdout\" or \"stderr\",\"data\":LINE}. Not with "
-            + "--binary. stderr is still logged. Default: off (stderr lines are only logged).")
     boolean passStderr;
-
-    @Option(names = "--maxforks", order = RUN + 5, paramLabel = "N", description = "At most N WebSocket sessions "
-            + "and CGI scripts at once; further upgrades get HTTP 429. 0 or less: no limit. Default: "
-            + "${DEFAULT-VALUE}.")
     int maxForks = Limits.DEFAULT_MAX_FORKS;
-
-    @Option(names = "--closems", order = RUN + 6, paramLabel = "MS", converter = GoFlagSyntax.Unsigned.class,
-            description = "Extra milliseconds of grace added to each step of ending a program: stdin is closed, "
-            + "then SIGINT follows after 100 ms, SIGTERM 250 ms later and SIGKILL 500 ms after that. Default: 0.")
     long closeMs;
-
-    @Option(names = "--tcp", order = RUN + 7, paramLabel = "HOST:PORT", description = "Instead of running a "
-            + "program, relay each connection to a TCP connection of its own to HOST:PORT, as websockify does: "
-            + "the bytes go both ways as binary messages (base64 text with the legacy base64 subprotocol). Not "
-            + "with COMMAND or --dir. HOST is looked up once, at startup. Default: none.")
     String tcp;
-
-    @Option(names = "--unixtarget", order = RUN + 8, paramLabel = "PATH", description = "As --tcp, to the Unix "
-            + "domain socket at PATH. Default: none.")
     String unixTarget;
-
-    @Option(names = "--cgiheaders", order = RUN + 9, description = "The program first prints a CGI header block "
-            + "(Content-Type:, Status:, Location:, Set-Cookie:..., then an empty line), read before the handshake "
-            + "is answered: a Status other than 2xx or a Location refuses the upgrade with that response, other "
-            + "headers go on the 101, and the lines after the block are messages. No valid block within 10 s and "
-            + "64 KiB: 502 (504 on time-out). Default: off (every line is a message).")
     boolean cgiHeaders;
-
-    @Option(names = "--pty", order = RUN + 10, description = "Run each program on a pseudo-terminal of its own "
-            + "(its controlling terminal, TERM=xterm-256color unless --passenv passes one): output goes to the "
-            + "client as it comes (text messages never split inside a UTF-8 character, or binary ones with "
-            + "--binary), client messages reach the terminal byte for byte, and a message of the other type, "
-            + "{\"resize\":[COLS,ROWS]}, sets the window size. With --devconsole the page is a terminal. Not with "
-            + "--passstderr or --cgiheaders. Default: off.")
     boolean pty;
-
     // ---- Rooms
-    @Option(names = "--shared", order = ROOMS + 1, paramLabel = "eager", arity = "0..1", fallbackValue = "true",
-            description = "One program for all clients of the endpoint (with --dir, one per script) instead of one "
-            + "per client: every line it prints goes to every client, every client message to its stdin. It starts "
-            + "with the first client, or with wsbridge given --shared=eager, and ends --roomidle after the last "
-            + "client left (never with eager). Default: off.")
     String shared;
-
-    @Option(names = "--rooms", order = ROOMS + 2, description = "As --shared, but one program per room, named by "
-            + "the URL path below the endpoint (ws://host/lobby, ws://host/game/42; with --dir, what follows the "
-            + "script); the program gets it as ROOM. A URL naming no room gets HTTP 400. Default: off.")
     boolean rooms;
-
-    @Option(names = "--roomidle", order = ROOMS + 3, paramLabel = "MS", converter = GoFlagSyntax.Unsigned.class,
-            description = "End a room's program (stdin closed, then signals) when its last client has been gone for "
-            + "MS milliseconds. Default: 0 (at once).")
     long roomIdleMs;
-
-    @Option(names = "--maxrooms", order = ROOMS + 4, paramLabel = "N", description = "At most N rooms (programs) "
-            + "at once; a client of a further room gets HTTP 503. 0: no limit. Default: 0.")
     int maxRooms;
-
-    @Option(names = "--framing", order = ROOMS + 5, paramLabel = "FRAMING", description = "lines: client messages "
-            + "and program lines pass as they are. json: the program reads one JSON event a line "
-            + "({\"event\":\"join\"|\"message\"|\"leave\",\"id\":ID,...}) and may write {\"to\":ID or [IDs],"
-            + "\"data\":TEXT} to address clients or {\"close\":ID,\"code\":N} to drop one; other lines go to "
-            + "everyone. Needs --shared or --rooms. Default: lines.")
     String framing = "lines";
-
-    @Option(names = "--replay", order = ROOMS + 6, paramLabel = "N", description = "Send a client joining a room "
-            + "the room's last N lines first. Default: 0.")
     int replay;
-
-    @Option(names = "--slowclient", order = ROOMS + 7, paramLabel = "POLICY", description = "What happens to a "
-            + "room's client that cannot keep up (its 1 MiB queue is full): drop skips lines for it until it caught "
-            + "up, disconnect closes it with 1008. Logged either way; the room and its other clients go on. Default: "
-            + "drop.")
     String slowClient = "drop";
-
-    @Option(names = "--restart", order = ROOMS + 8, paramLabel = "POLICY", description = "never: a room's program "
-            + "that exits closes its clients (1000 after exit 0, else 1011 with the status). always: it is started "
-            + "again after 1 s, doubling up to 30 s while it keeps failing, and the clients stay. Default: never.")
     String restart = "never";
-
-    @Option(names = "--bus", order = ROOMS + 9, paramLabel = "URL", description = "Share the rooms of several "
-            + "wsbridge instances (behind one load balancer) through the Redis at redis://HOST:PORT[/DB][?prefix=P]: "
-            + "a room's clients on every instance see one program and one stream; if the instance running it dies, "
-            + "another takes over within a few seconds. Redis must be reachable at start. Needs --shared or --rooms. "
-            + "Default: none (rooms of this instance only).")
     String bus;
-
     // ---- WebSocket connections
-    @Option(names = "--origin", order = WEBSOCKET + 1, paramLabel = "LIST", description = "Accept an upgrade only "
-            + "when its Origin header matches an entry of this comma-separated list of [scheme://]host[:port]. "
-            + "An entry without a port matches any port, one without a scheme both http and https. Given twice, "
-            + "the later list wins. Default: any origin.")
     String origin;
-
-    @Option(names = "--sameorigin", order = WEBSOCKET + 2, description = "Accept an upgrade only when its Origin "
-            + "header names the host and port of its Host header. Default: off.")
     boolean sameOrigin;
-
-    @Option(names = "--maxframesize", order = WEBSOCKET + 3, paramLabel = "BYTES", description = "Largest message "
-            + "taken from a client; a larger one closes the connection with code 1009. 0: no limit. Default: "
-            + "${DEFAULT-VALUE} (1 MiB).")
     long maxFrameSize = Limits.DEFAULT_MAX_FRAME_SIZE;
-
-    @Option(names = "--maxlinesize", order = WEBSOCKET + 4, paramLabel = "BYTES", description = "Longest stdout "
-            + "line sent as one message; a longer line goes out as several messages. Default: ${DEFAULT-VALUE} "
-            + "(16 MiB).")
     long maxLineSize = Limits.DEFAULT_MAX_LINE_SIZE;
-
-    @Option(names = "--pingms", order = WEBSOCKET + 5, paramLabel = "MS", converter = GoFlagSyntax.Unsigned.class,
-            description = "Ping each client every MS milliseconds and drop it when no pong came back within twice "
-            + "that time. 0: no pings. Default: 0.")
     long pingMs;
-
-    @Option(names = "--header-ws", order = WEBSOCKET + 6, paramLabel = "'NAME: VALUE'", description = "Add this "
-            + "header to successful upgrade (101) responses. Repeatable. Default: none.")
     List<String> headersWs = new ArrayList<>();
-
-    @Option(names = "--reverselookup", order = WEBSOCKET + 7, description = "Set REMOTE_HOST to the client's name "
-            + "from reverse DNS (/etc/hosts first, at most 2 s) instead of its address. Default: off.")
     boolean reverseLookup;
-
-    @Option(names = "--subprotocol", order = WEBSOCKET + 8, paramLabel = "LIST", description = "Negotiate a "
-            + "subprotocol: the first name of this comma-separated list that the client offers in "
-            + "Sec-WebSocket-Protocol is sent back and given to the program as SEC_WEBSOCKET_PROTOCOL. A client "
-            + "offering none of them gets HTTP 400. Default: none negotiated.")
     String subprotocol;
-
-    @Option(names = "--subprotocoloptional", order = WEBSOCKET + 9, description = "With --subprotocol, accept a "
-            + "client that offers none of the list too, without a subprotocol. Default: off.")
     boolean subprotocolOptional;
-
-    @Option(names = "--compress", order = WEBSOCKET + 10, description = "Accept permessage-deflate compression "
-            + "(RFC 7692) when the client offers it; an offer with parameters wsbridge cannot honour is declined "
-            + "and the connection goes on uncompressed. Default: off.")
     boolean compress;
-
-    @Option(names = "--compressmin", order = WEBSOCKET + 11, paramLabel = "BYTES", description = "With --compress, "
-            + "send messages shorter than BYTES uncompressed. Default: ${DEFAULT-VALUE}.")
     long compressMin = DEFAULT_COMPRESS_MIN;
-
     // ---- Plain HTTP requests
-    @Option(names = "--staticdir", order = HTTP + 1, paramLabel = "DIR", description = "Serve the files in DIR "
-            + "to plain HTTP requests. Default: none.")
     String staticDir;
-
-    @Option(names = "--cgidir", order = HTTP + 2, paramLabel = "DIR", description = "Run the CGI/1.1 scripts in "
-            + "DIR for plain HTTP requests (before --staticdir is looked at): /a/s.cgi/x runs DIR/a/s.cgi. Default: "
-            + "none.")
     String cgiDir;
-
-    @Option(names = "--cgitimeout", order = HTTP + 3, paramLabel = "MS", converter = GoFlagSyntax.Unsigned.class,
-            description = "End a CGI script still running after MS milliseconds. 0: no limit. Default: "
-            + "${DEFAULT-VALUE}.")
     long cgiTimeoutMs = Limits.DEFAULT_CGI_TIMEOUT_MS;
-
-    @Option(names = "--cgimaxbody", order = HTTP + 4, paramLabel = "BYTES", description = "Largest request body "
-            + "passed to a CGI script; a larger one gets HTTP 413. 0: no limit. Default: ${DEFAULT-VALUE} (10 MiB).")
     long cgiMaxBody = Limits.DEFAULT_CGI_MAX_BODY;
-
-    @Option(names = "--devconsole", order = HTTP + 5, description = "Answer plain HTTP requests with a page for "
-            + "trying the WebSocket endpoint interactively in a browser (against a relay or --binary, typed text "
-            + "goes as bytes). Not with --staticdir or --cgidir. "
-            + "Default: off.")
     boolean devConsole;
-
-    @Option(names = "--header", order = HTTP + 6, paramLabel = "'NAME: VALUE'", description = "Add this header to "
-            + "upgrade (101) responses and to every plain HTTP response. Repeatable. Default: none.")
     List<String> headers = new ArrayList<>();
-
-    @Option(names = "--header-http", order = HTTP + 7, paramLabel = "'NAME: VALUE'", description = "Add this "
-            + "header to plain HTTP responses, not to upgrades. Repeatable. Default: none.")
     List<String> headersHttp = new ArrayList<>();
-
-    @Option(names = "--metrics", order = HTTP + 8, description = "Answer /metrics (Prometheus text: sessions, "
-            + "messages, refusals, child exits, descriptors), /healthz (200 while running) and /readyz (503 while shutting "
-            + "down or short of file descriptors) before CGI and static files. Default: off.")
     boolean metrics;
-
-    @Option(names = "--metricsport", order = HTTP + 9, paramLabel = "PORT", description = "With --metrics, answer "
-            + "those three paths on a plain HTTP listener of their own on PORT (on each --address), and no longer "
-            + "on the main port. Default: none.")
     Integer metricsPort;
-
     // ---- Behind a reverse proxy
-    @Option(names = "--basepath", order = PROXY + 1, paramLabel = "PATH", description = "Serve under this URL "
-            + "prefix (e.g. /ws behind a proxy forwarding /ws/): it is stripped before routing and becomes the "
-            + "start of SCRIPT_NAME; other paths get 404. Default: none.")
     String basePath;
-
-    @Option(names = "--trustproxy", order = PROXY + 2, paramLabel = "CIDRS", description = "Comma-separated "
-            + "addresses or CIDR blocks of reverse proxies whose X-Forwarded-For (or X-Real-IP) and "
-            + "X-Forwarded-Proto are believed: they set REMOTE_ADDR and HTTPS. Ignored from anyone else. "
-            + "Default: none.")
     String trustProxy;
-
     // ---- Who may connect
-    @Option(names = "--auth-token", order = ACCESS + 1, paramLabel = "FILE", description = "Serve only requests "
-            + "with a token listed in FILE (one a line: TOKEN or sha256:HEX, then an optional NAME for REMOTE_USER), "
-            + "sent as 'Authorization: Bearer TOKEN', a wsbridge_token cookie or an access_token query parameter; "
-            + "others get 401. Re-read when it changes. Default: none.")
     String authToken;
-
-    @Option(names = "--auth-basic", order = ACCESS + 2, paramLabel = "FILE", description = "Serve only requests "
-            + "with a user and password (HTTP Basic) from FILE, an htpasswd file of bcrypt (htpasswd -B) or "
-            + "SHA-crypt ($5$, $6$: openssl passwd -6) hashes; "
-            + "others get 401. With --auth-token, either will do. Re-read when it changes. Default: none.")
     String authBasic;
-
-    @Option(names = "--auth-command", order = ACCESS + 3, paramLabel = "PROG", description = "Let PROG decide: it "
-            + "runs for every request with its CGI environment (no body); exit 0 lets the request in (the first "
-            + "line it prints becomes REMOTE_USER), exit 1 gets 401, any other 403, with its output as the body; "
-            + "ended after 5 s (503). Not with --auth-token or --auth-basic. Default: none.")
     String authCommand;
-
     // ---- Logging and information
-    @Option(names = "--loglevel", order = OTHER + 1, paramLabel = "LEVEL", description = "Least severe log lines "
-            + "printed: debug, trace, access, info, error, fatal, or none. Default: ${DEFAULT-VALUE}.")
     String logLevel = "access";
-
-    @Option(names = "--logformat", order = OTHER + 2, paramLabel = "FORMAT", description = "text: websocketd's "
-            + "log lines; json: one JSON object a line (time, level, category, the scope pairs, message) for log "
-            + "collectors. Default: ${DEFAULT-VALUE}.")
     String logFormat = "text";
-
-    @Option(names = "--version", order = OTHER + 3, description = "Print the version line, with the websocketd version followed, and exit.")
     boolean version;
-
-    @Option(names = "--license", order = OTHER + 4, description = "Print the version and the license and exit.")
     boolean license;
-
-    @Option(names = {"--help", "-h"}, order = OTHER + 5, usageHelp = true, description = "Print this help and "
-            + "exit.")
     boolean help;
-
-    @Option(names = "--config", order = OTHER + 6, paramLabel = "FILE", description = "Read options from this "
-            + "TOML file (YAML if its name ends in .yaml or .yml): each key is a long option name without the dashes (port = 8080, ssl = true, header = "
-            + "[\"X-A: 1\", \"X-B: 2\"]), and command = [\"./prog\", \"arg\"] gives COMMAND and its arguments. "
-            + "An option given on the command line replaces the file's value. SIGHUP reads it again (origins, "
-            + "headers, log level and credentials change; see the man page). Default: none.")
     String configFile;
-
-    @Option(names = "--print-config", order = OTHER + 7, description = "Check the options, print the "
-            + "configuration they make (file and command line together) as a file for --config, and exit. "
-            + "Default: off.")
     boolean printConfig;
-
-    @Parameters(paramLabel = "COMMAND", description = "The program to run for each connection, then its "
-            + "arguments, passed to it unchanged.")
     List<String> command = new ArrayList<>();
 
     private WsbridgeCommand() {
+    }
+
+    /**
+     * picocli's model of the command line, bound to this object's fields. Written out rather than read from
+     * annotations: picocli reading them by reflection (annotation proxies, generic signatures, reflective field
+     * access) cost 50-100 ms of every start, more than anything else wsbridge does before it listens.
+     */
+    CommandSpec spec() {
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(this).name("wsbridge");
+        // ---- Where to listen
+        spec.addOption(option(Integer.class, () -> port, v -> port = v, "--port")
+                .order(LISTEN + 1).paramLabel("PORT").description("TCP port to listen on; 0 lets the system choose a "
+                + "free one (the startup log shows which). Default: 80, or 443 with --ssl.").build());
+        spec.addOption(list(() -> addresses, v -> addresses = v, "--address")
+                .order(LISTEN + 2).paramLabel("ADDRESS").description("Listen on this interface only: an IPv4 "
+                + "address, an IPv6 address in brackets ([::1]) or a host name. Repeat the option to listen on "
+                + "several. Default: every interface.").build());
+        spec.addOption(option(String.class, () -> unixSocket, v -> unixSocket = v, "--unixsocket")
+                .order(LISTEN + 3).paramLabel("PATH").description("Also accept connections on a Unix domain socket "
+                + "at PATH. Given without --port, --address and --redirport, it is the only listener. "
+                + "Default: none.").build());
+        spec.addOption(option(Integer.class, () -> redirPort, v -> redirPort = v, "--redirport")
+                .order(LISTEN + 4).paramLabel("PORT").description("Also listen for plain HTTP on PORT (on each "
+                + "address) and redirect every request there, path and query kept, to the main port. "
+                + "Default: none.").build());
+        // ---- TLS
+        spec.addOption(option(Boolean.TYPE, () -> ssl, v -> ssl = v, "--ssl")
+                .order(TLS + 1).description("Serve https:// and wss:// instead of http:// and ws://. Needs --sslcert "
+                + "and --sslkey. Default: off.").build());
+        spec.addOption(option(String.class, () -> sslCert, v -> sslCert = v, "--sslcert")
+                .order(TLS + 2).paramLabel("FILE").description("The certificate chain for --ssl, PEM. "
+                + "Default: none.").build());
+        spec.addOption(option(String.class, () -> sslKey, v -> sslKey = v, "--sslkey")
+                .order(TLS + 3).paramLabel("FILE").description("The private key for --ssl, PEM (PKCS#8 or PKCS#1). "
+                + "Default: none.").build());
+        spec.addOption(option(String.class, () -> sslCa, v -> sslCa = v, "--sslca")
+                .order(TLS + 4).paramLabel("FILE").description("Mutual TLS: only clients presenting a certificate "
+                + "signed by a CA in this PEM file may connect. Needs --ssl. Default: no client certificates asked "
+                + "for.").build());
+        // ---- What each connection runs
+        spec.addOption(option(String.class, () -> dir, v -> dir = v, "--dir")
+                .order(RUN + 1).paramLabel("DIR").description("Instead of one COMMAND, run the program in DIR that "
+                + "the URL path names: ws://host/chat/room.sh runs DIR/chat/room.sh. Default: none.").build());
+        spec.addOption(option(String.class, () -> passEnv, v -> passEnv = v, "--passenv")
+                .order(RUN + 2).paramLabel("NAMES").description("Comma-separated names of variables of wsbridge's "
+                + "own environment to copy into each program's environment, with their values at startup. The list "
+                + "replaces the default one; HTTPS is never copied. Default: ${DEFAULT-VALUE}.").build());
+        spec.addOption(option(Boolean.TYPE, () -> binary, v -> binary = v, "--binary")
+                .order(RUN + 3).description("Binary mode: client messages reach stdin byte for byte, and stdout goes "
+                + "to the client as binary messages, one per read of what the pipe holds (up to 64 KiB). Default: "
+                + "off (text: a line per message).").build());
+        spec.addOption(option(Boolean.TYPE, () -> passStderr, v -> passStderr = v, "--passstderr")
+                .order(RUN + 4).description("Send stderr to the client too: every stdout and stderr line becomes a "
+                + "JSON message {\"stream\":\"stdout\" or \"stderr\",\"data\":LINE}. Not with --binary. stderr is "
+                + "still logged. Default: off (stderr lines are only logged).").build());
+        spec.addOption(option(Integer.TYPE, () -> maxForks, v -> maxForks = v, "--maxforks")
+                .order(RUN + 5).paramLabel("N").description("At most N WebSocket sessions and CGI scripts at once; "
+                + "further upgrades get HTTP 429. 0 or less: no limit. Default: ${DEFAULT-VALUE}.").build());
+        spec.addOption(option(Long.TYPE, () -> closeMs, v -> closeMs = v, "--closems")
+                .order(RUN + 6).paramLabel("MS").converters(new GoFlagSyntax.Unsigned()).description("Extra "
+                + "milliseconds of grace added to each step of ending a program: stdin is closed, then SIGINT "
+                + "follows after 100 ms, SIGTERM 250 ms later and SIGKILL 500 ms after that. Default: 0.").build());
+        spec.addOption(option(String.class, () -> tcp, v -> tcp = v, "--tcp")
+                .order(RUN + 7).paramLabel("HOST:PORT").description("Instead of running a program, relay each "
+                + "connection to a TCP connection of its own to HOST:PORT, as websockify does: the bytes go both "
+                + "ways as binary messages (base64 text with the legacy base64 subprotocol). Not with COMMAND or "
+                + "--dir. HOST is looked up once, at startup. Default: none.").build());
+        spec.addOption(option(String.class, () -> unixTarget, v -> unixTarget = v, "--unixtarget")
+                .order(RUN + 8).paramLabel("PATH").description("As --tcp, to the Unix domain socket at PATH. "
+                + "Default: none.").build());
+        spec.addOption(option(Boolean.TYPE, () -> cgiHeaders, v -> cgiHeaders = v, "--cgiheaders")
+                .order(RUN + 9).description("The program first prints a CGI header block (Content-Type:, Status:, "
+                + "Location:, Set-Cookie:..., then an empty line), read before the handshake is answered: a Status "
+                + "other than 2xx or a Location refuses the upgrade with that response, other headers go on the 101, "
+                + "and the lines after the block are messages. No valid block within 10 s and 64 KiB: 502 (504 on "
+                + "time-out). Default: off (every line is a message).").build());
+        spec.addOption(option(Boolean.TYPE, () -> pty, v -> pty = v, "--pty")
+                .order(RUN + 10).description("Run each program on a pseudo-terminal of its own (its controlling "
+                + "terminal, TERM=xterm-256color unless --passenv passes one): output goes to the client as it comes "
+                + "(text messages never split inside a UTF-8 character, or binary ones with --binary), client "
+                + "messages reach the terminal byte for byte, and a message of the other type, "
+                + "{\"resize\":[COLS,ROWS]}, sets the window size. With --devconsole the page is a terminal. Not "
+                + "with --passstderr or --cgiheaders. Default: off.").build());
+        // ---- Rooms
+        spec.addOption(option(String.class, () -> shared, v -> shared = v, "--shared")
+                .order(ROOMS + 1).paramLabel("eager").arity("0..1").fallbackValue("true").description("One program "
+                + "for all clients of the endpoint (with --dir, one per script) instead of one per client: every "
+                + "line it prints goes to every client, every client message to its stdin. It starts with the first "
+                + "client, or with wsbridge given --shared=eager, and ends --roomidle after the last client left "
+                + "(never with eager). Default: off.").build());
+        spec.addOption(option(Boolean.TYPE, () -> rooms, v -> rooms = v, "--rooms")
+                .order(ROOMS + 2).description("As --shared, but one program per room, named by the URL path below "
+                + "the endpoint (ws://host/lobby, ws://host/game/42; with --dir, what follows the script); the "
+                + "program gets it as ROOM. A URL naming no room gets HTTP 400. Default: off.").build());
+        spec.addOption(option(Long.TYPE, () -> roomIdleMs, v -> roomIdleMs = v, "--roomidle")
+                .order(ROOMS + 3).paramLabel("MS").converters(new GoFlagSyntax.Unsigned()).description("End a room's "
+                + "program (stdin closed, then signals) when its last client has been gone for MS milliseconds. "
+                + "Default: 0 (at once).").build());
+        spec.addOption(option(Integer.TYPE, () -> maxRooms, v -> maxRooms = v, "--maxrooms")
+                .order(ROOMS + 4).paramLabel("N").description("At most N rooms (programs) at once; a client of a "
+                + "further room gets HTTP 503. 0: no limit. Default: 0.").build());
+        spec.addOption(option(String.class, () -> framing, v -> framing = v, "--framing")
+                .order(ROOMS + 5).paramLabel("FRAMING").description("lines: client messages and program lines pass "
+                + "as they are. json: the program reads one JSON event a line "
+                + "({\"event\":\"join\"|\"message\"|\"leave\",\"id\":ID,...}) and may write {\"to\":ID or "
+                + "[IDs],\"data\":TEXT} to address clients or {\"close\":ID,\"code\":N} to drop one; other lines go "
+                + "to everyone. Needs --shared or --rooms. Default: lines.").build());
+        spec.addOption(option(Integer.TYPE, () -> replay, v -> replay = v, "--replay")
+                .order(ROOMS + 6).paramLabel("N").description("Send a client joining a room the room's last N lines "
+                + "first. Default: 0.").build());
+        spec.addOption(option(String.class, () -> slowClient, v -> slowClient = v, "--slowclient")
+                .order(ROOMS + 7).paramLabel("POLICY").description("What happens to a room's client that cannot keep "
+                + "up (its 1 MiB queue is full): drop skips lines for it until it caught up, disconnect closes it "
+                + "with 1008. Logged either way; the room and its other clients go on. Default: drop.").build());
+        spec.addOption(option(String.class, () -> restart, v -> restart = v, "--restart")
+                .order(ROOMS + 8).paramLabel("POLICY").description("never: a room's program that exits closes its "
+                + "clients (1000 after exit 0, else 1011 with the status). always: it is started again after 1 s, "
+                + "doubling up to 30 s while it keeps failing, and the clients stay. Default: never.").build());
+        spec.addOption(option(String.class, () -> bus, v -> bus = v, "--bus")
+                .order(ROOMS + 9).paramLabel("URL").description("Share the rooms of several wsbridge instances "
+                + "(behind one load balancer) through the Redis at redis://HOST:PORT[/DB][?prefix=P]: a room's "
+                + "clients on every instance see one program and one stream; if the instance running it dies, "
+                + "another takes over within a few seconds. Redis must be reachable at start. Needs --shared or "
+                + "--rooms. Default: none (rooms of this instance only).").build());
+        // ---- WebSocket connections
+        spec.addOption(option(String.class, () -> origin, v -> origin = v, "--origin")
+                .order(WEBSOCKET + 1).paramLabel("LIST").description("Accept an upgrade only when its Origin header "
+                + "matches an entry of this comma-separated list of [scheme://]host[:port]. An entry without a port "
+                + "matches any port, one without a scheme both http and https. Given twice, the later list wins. "
+                + "Default: any origin.").build());
+        spec.addOption(option(Boolean.TYPE, () -> sameOrigin, v -> sameOrigin = v, "--sameorigin")
+                .order(WEBSOCKET + 2).description("Accept an upgrade only when its Origin header names the host and "
+                + "port of its Host header. Default: off.").build());
+        spec.addOption(option(Long.TYPE, () -> maxFrameSize, v -> maxFrameSize = v, "--maxframesize")
+                .order(WEBSOCKET + 3).paramLabel("BYTES").description("Largest message taken from a client; a larger "
+                + "one closes the connection with code 1009. 0: no limit. Default: ${DEFAULT-VALUE} (1 "
+                + "MiB).").build());
+        spec.addOption(option(Long.TYPE, () -> maxLineSize, v -> maxLineSize = v, "--maxlinesize")
+                .order(WEBSOCKET + 4).paramLabel("BYTES").description("Longest stdout line sent as one message; a "
+                + "longer line goes out as several messages. Default: ${DEFAULT-VALUE} (16 MiB).").build());
+        spec.addOption(option(Long.TYPE, () -> pingMs, v -> pingMs = v, "--pingms")
+                .order(WEBSOCKET + 5).paramLabel("MS").converters(new GoFlagSyntax.Unsigned()).description("Ping "
+                + "each client every MS milliseconds and drop it when no pong came back within twice that time. 0: "
+                + "no pings. Default: 0.").build());
+        spec.addOption(list(() -> headersWs, v -> headersWs = v, "--header-ws")
+                .order(WEBSOCKET + 6).paramLabel("'NAME: VALUE'").description("Add this header to successful upgrade "
+                + "(101) responses. Repeatable. Default: none.").build());
+        spec.addOption(option(Boolean.TYPE, () -> reverseLookup, v -> reverseLookup = v, "--reverselookup")
+                .order(WEBSOCKET + 7).description("Set REMOTE_HOST to the client's name from reverse DNS (/etc/hosts "
+                + "first, at most 2 s) instead of its address. Default: off.").build());
+        spec.addOption(option(String.class, () -> subprotocol, v -> subprotocol = v, "--subprotocol")
+                .order(WEBSOCKET + 8).paramLabel("LIST").description("Negotiate a subprotocol: the first name of "
+                + "this comma-separated list that the client offers in Sec-WebSocket-Protocol is sent back and given "
+                + "to the program as SEC_WEBSOCKET_PROTOCOL. A client offering none of them gets HTTP 400. Default: "
+                + "none negotiated.").build());
+        spec.addOption(option(Boolean.TYPE, () -> subprotocolOptional, v -> subprotocolOptional = v,
+                "--subprotocoloptional")
+                .order(WEBSOCKET + 9).description("With --subprotocol, accept a client that offers none of the list "
+                + "too, without a subprotocol. Default: off.").build());
+        spec.addOption(option(Boolean.TYPE, () -> compress, v -> compress = v, "--compress")
+                .order(WEBSOCKET + 10).description("Accept permessage-deflate compression (RFC 7692) when the client "
+                + "offers it; an offer with parameters wsbridge cannot honour is declined and the connection goes on "
+                + "uncompressed. Default: off.").build());
+        spec.addOption(option(Long.TYPE, () -> compressMin, v -> compressMin = v, "--compressmin")
+                .order(WEBSOCKET + 11).paramLabel("BYTES").description("With --compress, send messages shorter than "
+                + "BYTES uncompressed. Default: ${DEFAULT-VALUE}.").build());
+        // ---- Plain HTTP requests
+        spec.addOption(option(String.class, () -> staticDir, v -> staticDir = v, "--staticdir")
+                .order(HTTP + 1).paramLabel("DIR").description("Serve the files in DIR to plain HTTP requests. "
+                + "Default: none.").build());
+        spec.addOption(option(String.class, () -> cgiDir, v -> cgiDir = v, "--cgidir")
+                .order(HTTP + 2).paramLabel("DIR").description("Run the CGI/1.1 scripts in DIR for plain HTTP "
+                + "requests (before --staticdir is looked at): /a/s.cgi/x runs DIR/a/s.cgi. Default: none.").build());
+        spec.addOption(option(Long.TYPE, () -> cgiTimeoutMs, v -> cgiTimeoutMs = v, "--cgitimeout")
+                .order(HTTP + 3).paramLabel("MS").converters(new GoFlagSyntax.Unsigned()).description("End a CGI "
+                + "script still running after MS milliseconds. 0: no limit. Default: ${DEFAULT-VALUE}.").build());
+        spec.addOption(option(Long.TYPE, () -> cgiMaxBody, v -> cgiMaxBody = v, "--cgimaxbody")
+                .order(HTTP + 4).paramLabel("BYTES").description("Largest request body passed to a CGI script; a "
+                + "larger one gets HTTP 413. 0: no limit. Default: ${DEFAULT-VALUE} (10 MiB).").build());
+        spec.addOption(option(Boolean.TYPE, () -> devConsole, v -> devConsole = v, "--devconsole")
+                .order(HTTP + 5).description("Answer plain HTTP requests with a page for trying the WebSocket "
+                + "endpoint interactively in a browser (against a relay or --binary, typed text goes as bytes). Not "
+                + "with --staticdir or --cgidir. Default: off.").build());
+        spec.addOption(list(() -> headers, v -> headers = v, "--header")
+                .order(HTTP + 6).paramLabel("'NAME: VALUE'").description("Add this header to upgrade (101) responses "
+                + "and to every plain HTTP response. Repeatable. Default: none.").build());
+        spec.addOption(list(() -> headersHttp, v -> headersHttp = v, "--header-http")
+                .order(HTTP + 7).paramLabel("'NAME: VALUE'").description("Add this header to plain HTTP responses, "
+                + "not to upgrades. Repeatable. Default: none.").build());
+        spec.addOption(option(Boolean.TYPE, () -> metrics, v -> metrics = v, "--metrics")
+                .order(HTTP + 8).description("Answer /metrics (Prometheus text: sessions, messages, refusals, child "
+                + "exits, descriptors), /healthz (200 while running) and /readyz (503 while shutting down or short "
+                + "of file descriptors) before CGI and static files. Default: off.").build());
+        spec.addOption(option(Integer.class, () -> metricsPort, v -> metricsPort = v, "--metricsport")
+                .order(HTTP + 9).paramLabel("PORT").description("With --metrics, answer those three paths on a plain "
+                + "HTTP listener of their own on PORT (on each --address), and no longer on the main port. Default: "
+                + "none.").build());
+        // ---- Behind a reverse proxy
+        spec.addOption(option(String.class, () -> basePath, v -> basePath = v, "--basepath")
+                .order(PROXY + 1).paramLabel("PATH").description("Serve under this URL prefix (e.g. /ws behind a "
+                + "proxy forwarding /ws/): it is stripped before routing and becomes the start of SCRIPT_NAME; other "
+                + "paths get 404. Default: none.").build());
+        spec.addOption(option(String.class, () -> trustProxy, v -> trustProxy = v, "--trustproxy")
+                .order(PROXY + 2).paramLabel("CIDRS").description("Comma-separated addresses or CIDR blocks of "
+                + "reverse proxies whose X-Forwarded-For (or X-Real-IP) and X-Forwarded-Proto are believed: they set "
+                + "REMOTE_ADDR and HTTPS. Ignored from anyone else. Default: none.").build());
+        // ---- Who may connect
+        spec.addOption(option(String.class, () -> authToken, v -> authToken = v, "--auth-token")
+                .order(ACCESS + 1).paramLabel("FILE").description("Serve only requests with a token listed in FILE "
+                + "(one a line: TOKEN or sha256:HEX, then an optional NAME for REMOTE_USER), sent as 'Authorization: "
+                + "Bearer TOKEN', a wsbridge_token cookie or an access_token query parameter; others get 401. "
+                + "Re-read when it changes. Default: none.").build());
+        spec.addOption(option(String.class, () -> authBasic, v -> authBasic = v, "--auth-basic")
+                .order(ACCESS + 2).paramLabel("FILE").description("Serve only requests with a user and password "
+                + "(HTTP Basic) from FILE, an htpasswd file of bcrypt (htpasswd -B) or SHA-crypt ($5$, $6$: openssl "
+                + "passwd -6) hashes; others get 401. With --auth-token, either will do. Re-read when it changes. "
+                + "Default: none.").build());
+        spec.addOption(option(String.class, () -> authCommand, v -> authCommand = v, "--auth-command")
+                .order(ACCESS + 3).paramLabel("PROG").description("Let PROG decide: it runs for every request with "
+                + "its CGI environment (no body); exit 0 lets the request in (the first line it prints becomes "
+                + "REMOTE_USER), exit 1 gets 401, any other 403, with its output as the body; ended after 5 s (503). "
+                + "Not with --auth-token or --auth-basic. Default: none.").build());
+        // ---- Logging and information
+        spec.addOption(option(String.class, () -> logLevel, v -> logLevel = v, "--loglevel")
+                .order(OTHER + 1).paramLabel("LEVEL").description("Least severe log lines printed: debug, trace, "
+                + "access, info, error, fatal, or none. Default: ${DEFAULT-VALUE}.").build());
+        spec.addOption(option(String.class, () -> logFormat, v -> logFormat = v, "--logformat")
+                .order(OTHER + 2).paramLabel("FORMAT").description("text: websocketd's log lines; json: one JSON "
+                + "object a line (time, level, category, the scope pairs, message) for log collectors. Default: "
+                + "${DEFAULT-VALUE}.").build());
+        spec.addOption(option(Boolean.TYPE, () -> version, v -> version = v, "--version")
+                .order(OTHER + 3).description("Print the version line, with the websocketd version followed, and "
+                + "exit.").build());
+        spec.addOption(option(Boolean.TYPE, () -> license, v -> license = v, "--license")
+                .order(OTHER + 4).description("Print the version and the license and exit.").build());
+        spec.addOption(option(Boolean.TYPE, () -> help, v -> help = v, "--help", "-h")
+                .order(OTHER + 5).usageHelp(true).description("Print this help and exit.").build());
+        spec.addOption(option(String.class, () -> configFile, v -> configFile = v, "--config")
+                .order(OTHER + 6).paramLabel("FILE").description("Read options from this TOML file (YAML if its name "
+                + "ends in .yaml or .yml): each key is a long option name without the dashes (port = 8080, ssl = "
+                + "true, header = [\"X-A: 1\", \"X-B: 2\"]), and command = [\"./prog\", \"arg\"] gives COMMAND and "
+                + "its arguments. An option given on the command line replaces the file's value. SIGHUP reads it "
+                + "again (origins, headers, log level and credentials change; see the man page). Default: "
+                + "none.").build());
+        spec.addOption(option(Boolean.TYPE, () -> printConfig, v -> printConfig = v, "--print-config")
+                .order(OTHER + 7).description("Check the options, print the configuration they make (file and "
+                + "command line together) as a file for --config, and exit. Default: off.").build());
+        spec.addPositional(parameters(() -> command, v -> command = v)
+                .paramLabel("COMMAND").description("The program to run for each connection, then its arguments, "
+                + "passed to it unchanged.").build());
+        return spec;
+    }
+
+    /** {@link CommandLine}'s tools (shell completion) build the model through a factory: this one. */
+    public static final class Factory implements CommandLine.IFactory {
+        @Override
+        @SuppressWarnings("unchecked")
+        public <K> K create(Class<K> cls) throws Exception {
+            return cls == WsbridgeCommand.class ? (K) new WsbridgeCommand().spec()
+                    : CommandLine.defaultFactory().create(cls);
+        }
+    }
+
+    private static <T> OptionSpec.Builder option(Class<T> type, Supplier<T> getter, Consumer<T> setter,
+                                                 String... names) {
+        Binding<T> binding = new Binding<>(getter, setter);
+        return OptionSpec.builder(names).type(type).getter(binding).setter(binding).initialValue(getter.get())
+                .hasInitialValue(true);
+    }
+
+    private static OptionSpec.Builder list(Supplier<List<String>> getter, Consumer<List<String>> setter,
+                                           String... names) {
+        Binding<List<String>> binding = new Binding<>(getter, setter);
+        return OptionSpec.builder(names).type(List.class).auxiliaryTypes(String.class).getter(binding)
+                .setter(binding).initialValue(getter.get()).hasInitialValue(true);
+    }
+
+    private static PositionalParamSpec.Builder parameters(Supplier<List<String>> getter,
+                                                          Consumer<List<String>> setter) {
+        Binding<List<String>> binding = new Binding<>(getter, setter);
+        return PositionalParamSpec.builder().index("0..*").arity("0..1").type(List.class)
+                .auxiliaryTypes(String.class).getter(binding).setter(binding).initialValue(getter.get())
+                .hasInitialValue(true);
+    }
+
+    /** An option's value is one field: read and written through lambdas, not reflection. */
+    private record Binding<T>(Supplier<T> getter, Consumer<T> setter) implements IGetter, ISetter {
+        @Override
+        @SuppressWarnings("unchecked")
+        public <V> V get() {
+            return (V) getter.get();
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <V> V set(V value) {
+            V previous = (V) getter.get();
+            setter.accept((T) value);
+            return previous;
+        }
     }
 
     /**

@@ -198,7 +198,7 @@ class CommandLineSyntaxTest {
                 .contains(option.longestName().substring(1)), option.longestName()));
     }
 
-    static Object newOptions() {
+    static WsbridgeCommand newOptions() {
         try {
             var constructor = WsbridgeCommand.class.getDeclaredConstructor();
             constructor.setAccessible(true);
