@@ -9,8 +9,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import org.wsbridge.config.LogFormat;
 import org.wsbridge.config.LogLevel;
 
@@ -23,12 +21,6 @@ import org.wsbridge.config.LogLevel;
  * on one line. Thread-safe; lines never interleave.
  */
 public final class Log {
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.ROOT);
-    /** RFC 3339 with milliseconds, which collectors parse without a custom pattern and order within a second. */
-    private static final DateTimeFormatter JSON_TIME =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSXXX", Locale.ROOT);
-
     private final OutputStream out;
     /** Changed by SIGHUP ({@code --loglevel}); volatile, as lines are written from every thread. */
     private volatile LogLevel threshold;
@@ -92,7 +84,8 @@ public final class Log {
         StringWriter line = new StringWriter(192);
         try (JsonGenerator g = json.createGenerator(line)) {
             g.writeStartObject();
-            g.writeStringField("time", JSON_TIME.format(ZonedDateTime.now(clock)));
+            // RFC 3339 with milliseconds, which collectors parse without a custom pattern and order within a second
+            g.writeStringField("time", LogTime.json(ZonedDateTime.now(clock)));
             g.writeStringField("level", level.name());
             g.writeStringField("category", category);
             for (int i = 0; i < pairs.length; i += 2) {
@@ -122,8 +115,8 @@ public final class Log {
     private synchronized String time() {
         long second = clock.millis() / 1000;
         if (second != formattedSecond) {
-            formattedTime = ZonedDateTime.ofInstant(java.time.Instant.ofEpochSecond(second), clock.getZone())
-                    .format(TIME);
+            formattedTime = LogTime.text(ZonedDateTime.ofInstant(java.time.Instant.ofEpochSecond(second),
+                    clock.getZone()));
             formattedSecond = second;
         }
         return formattedTime;
