@@ -11,7 +11,8 @@ import io.netty.util.internal.PlatformDependent;
  * Netty's accessor chain (a virtual call per buffer type, index and reference-count checks, byte swapping), so
  * each eight bytes cost five or six calls, in the interpreter too until the loop is compiled: on a fresh server
  * the first 1 MiB message spent tens of milliseconds there. Here each eight bytes are one static call chain
- * down to {@code Unsafe}, which C1 inlines. Buffers without a memory address take the portable path.
+ * down to {@code Unsafe}, which C1 inlines. Without it (buffers without a memory address, or JDK 25 and later,
+ * where Netty leaves {@code Unsafe} alone by default) the loops take the portable path, eight bytes a call.
  *
  * <p>The caller owns the buffer and has checked the index range.
  */
@@ -96,6 +97,11 @@ public final class DirectBytes {
             for (; i + 8 <= to; i += 8) {
                 long a = base + i;
                 PlatformDependent.putLong(a, PlatformDependent.getLong(a) ^ mask);
+            }
+        } else {
+            long mask = ((long) rotated << 32) | (rotated & 0xFFFFFFFFL); // ByteBuf.getLong is big-endian
+            for (; i + 8 <= to; i += 8) {
+                buf.setLong(i, buf.getLong(i) ^ mask);
             }
         }
         for (; i < to; i++) {
