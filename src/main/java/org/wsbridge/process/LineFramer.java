@@ -48,7 +48,7 @@ public final class LineFramer {
         boolean keep = false;
         try {
             int nl;
-            while ((nl = in.indexOf(scanFrom, in.writerIndex(), (byte) '\n')) >= 0) {
+            while ((nl = DirectBytes.indexOf(in, scanFrom, in.writerIndex(), (byte) '\n')) >= 0) {
                 int end = nl;
                 if (end > in.readerIndex() && in.getByte(end - 1) == '\r') {
                     end--;

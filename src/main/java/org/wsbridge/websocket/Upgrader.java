@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
@@ -491,8 +492,10 @@ public final class Upgrader {
             return response;
         }
 
+        /** Netty's frame decoder behind a {@link ClientUnmasker}, which unmasks the frames before it sees them. */
         ChannelHandler frameDecoder() {
-            return newWebsocketDecoder();
+            return new ClientUnmasker(new WebSocket13FrameDecoder(
+                    decoderConfig().toBuilder().expectMaskedFrames(false).build()));
         }
 
         ChannelHandler frameEncoder() {

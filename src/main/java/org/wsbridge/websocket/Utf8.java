@@ -3,6 +3,7 @@ package org.wsbridge.websocket;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
+import org.wsbridge.process.DirectBytes;
 
 /**
  * UTF-8 checks for both directions: incoming text messages must be valid (RFC 6455 §8.1, else close 1007), and
@@ -10,8 +11,6 @@ import java.nio.charset.StandardCharsets;
  * ASCII, so both skip eight ASCII bytes at a time before looking at single bytes.
  */
 final class Utf8 {
-    private static final long HIGH_BITS = 0x8080808080808080L;
-
     private Utf8() {
     }
 
@@ -53,9 +52,7 @@ final class Utf8 {
         boolean feed(ByteBuf buf, int i, int end) {
             while (i < end) {
                 if (need == 0) {
-                    while (i + 8 <= end && (buf.getLong(i) & HIGH_BITS) == 0) {
-                        i += 8;
-                    }
+                    i = DirectBytes.skipAscii(buf, i, end);
                     if (i == end) {
                         break;
                     }

@@ -69,6 +69,22 @@ class ClosingIT {
     }
 
     @Test
+    void anUnmaskedClientFrameClosesWith1002AndReachesNoChild() throws Exception {
+        try (Wsbridge server = Wsbridge.start("cat"); RawWs raw = new RawWs(server.port())) {
+            assertEquals(101, raw.request(RawWs.upgradeRequest("/")).status());
+            raw.text("hi");
+            assertEquals("hi", raw.readFrame().text());
+            raw.write("\u0081\u0004bare"); // FIN + text, no mask bit: RFC 6455 §5.1 requires client frames masked
+            RawWs.Frame close = raw.readFrame();
+            assertEquals(RawWs.OP_CLOSE, close.opcode());
+            assertEquals(1002, close.closeCode());
+            assertEquals("received a frame that is not masked as expected", close.closeReason());
+            assertTrue(raw.awaitEof(), "TCP closes after a protocol error");
+            server.awaitNoChildren(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
     void grandchildHoldingStdoutIsWaitedFor() throws Exception {
         try (Wsbridge server = Wsbridge.start(Wsbridge.script("grandchild.sh"));
              WsClient ws = WsClient.connect(server.ws("/"))) {
