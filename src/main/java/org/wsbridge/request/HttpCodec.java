@@ -33,7 +33,8 @@ import java.util.Map.Entry;
  * <ul>
  * <li>Header names go out in Go's canonical form ({@link #writeCanonicalName}: {@code Content-Type},
  *     {@code X-Content-Type-Options}), whatever case the code or a CGI script used: written byte by byte into the
- *     output buffer, so it costs no allocation, also on the 101.</li>
+ *     output buffer, so it costs no allocation. A WebSocket 101 ({@link SwitchingProtocols}) goes out as the
+ *     bytes it prepared.</li>
  * <li>The decoder reads nothing past a WebSocket upgrade request until it is answered. Bytes the client sends
  *     behind the request (frames, before it has seen the 101) stay in the decoder and go to the frame decoder
  *     when the connection switches ({@link #switchInbound}); after any other answer, HTTP decoding resumes.
@@ -114,6 +115,15 @@ public final class HttpCodec extends CombinedChannelDuplexHandler<HttpRequestDec
             out.writeByte(c);
             upper = c == '-';
         }
+    }
+
+    /** One header line, its name in Go's canonical form. */
+    static void writeHeader(CharSequence name, CharSequence value, ByteBuf out) {
+        out.ensureWritable(name.length() + value.length() + 4);
+        writeCanonicalName(name, out);
+        out.writeByte(':').writeByte(' ');
+        out.writeCharSequence(value, CharsetUtil.US_ASCII);
+        out.writeByte('\r').writeByte('\n');
     }
 
     /** websocketd's test: {@code Upgrade: websocket} (whole value) and an {@code upgrade} token in Connection. */
@@ -216,6 +226,11 @@ public final class HttpCodec extends CombinedChannelDuplexHandler<HttpRequestDec
 
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+            if (msg instanceof SwitchingProtocols upgrade) {
+                methods.poll();
+                ctx.write(upgrade.encode(ctx.alloc().buffer(upgrade.estimatedSize())), promise);
+                return;
+            }
             if (closeAfterResponse && msg instanceof LastHttpContent) {
                 closeAfterResponse = false;
                 promise = promise.unvoid().addListener(ChannelFutureListener.CLOSE);
@@ -251,11 +266,7 @@ public final class HttpCodec extends CombinedChannelDuplexHandler<HttpRequestDec
             Iterator<Entry<CharSequence, CharSequence>> entries = headers.iteratorCharSequence();
             while (entries.hasNext()) {
                 Entry<CharSequence, CharSequence> header = entries.next();
-                buf.ensureWritable(header.getKey().length() + header.getValue().length() + 4);
-                writeCanonicalName(header.getKey(), buf);
-                buf.writeByte(':').writeByte(' ');
-                buf.writeCharSequence(header.getValue(), CharsetUtil.US_ASCII);
-                buf.writeByte('\r').writeByte('\n');
+                writeHeader(header.getKey(), header.getValue(), buf);
             }
         }
     }
