@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
+import org.wsbridge.config.LogLevel;
 import org.wsbridge.log.LogScope;
 import org.wsbridge.process.posix.Errno;
 import org.wsbridge.process.posix.PosixException;
@@ -325,7 +326,9 @@ public final class ChildProcess {
         }
         if (ladder != null) {
             ladder.stop();
-            log.debug("process", "Process " + pid + " terminated after " + ladder.lastStep());
+            if (log.enabled(LogLevel.DEBUG)) {
+                log.debug("process", "Process " + pid + " terminated after " + ladder.lastStep());
+            }
         }
         reaper.forget(pid, reapListener);
         // Nobody is left to read it: release the queue and the descriptor now, whichever of this and the

@@ -369,7 +369,9 @@ public final class Session extends ClientFrames implements ChildHandler {
 
     private void childExited(ExitStatus status) {
         exitStatus = status;
-        scope.debug("process", "Process exit: " + status.describe());
+        if (scope.enabled(LogLevel.DEBUG)) {
+            scope.debug("process", "Process exit: " + status.describe());
+        }
         if (openOutputs == 0) {
             closeWithStatus();
         }
