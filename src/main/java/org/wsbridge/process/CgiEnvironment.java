@@ -114,8 +114,10 @@ public final class CgiEnvironment {
             }
             String key = variableName(name);
             String value = header.getValue().replace('\r', ' ').replace('\n', ' ').trim();
-            String separator = key.equals("HTTP_COOKIE") ? cookieSeparator : ", ";
-            joined.merge(key, value, (a, b) -> a + separator + b);
+            String earlier = joined.putIfAbsent(key, value);
+            if (earlier != null) { // not merge(): its lambda would capture the separator
+                joined.put(key, earlier + (key.equals("HTTP_COOKIE") ? cookieSeparator : ", ") + value);
+            }
         }
         joined.forEach(this::put);
     }

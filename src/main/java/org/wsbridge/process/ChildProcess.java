@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 import org.wsbridge.config.LogLevel;
 import org.wsbridge.log.LogScope;
 import org.wsbridge.process.posix.Errno;
@@ -97,8 +98,14 @@ public final class ChildProcess {
         ChildProcess child = new ChildProcess(loop, reaper, log);
         Optional<byte[]> cwd = request.cwd().map(dir -> dir.toString().getBytes(StandardCharsets.UTF_8));
         try {
-            child.pid = reaper.spawn(() -> Spawn.spawnp(request.argv(), request.env(), cwd, pipes.childStdin(),
-                    pipes.childStdout(), pipes.childStderr()), child.reapListener);
+            // Not a lambda: in C1-compiled code a capturing one is made through a call into the VM.
+            child.pid = reaper.spawn(new Reaper.Spawner<PosixException>() {
+                @Override
+                public int spawn() throws PosixException {
+                    return Spawn.spawnp(request.argv(), request.env(), cwd, pipes.childStdin(), pipes.childStdout(),
+                            pipes.childStderr());
+                }
+            }, child.reapListener);
         } catch (PosixException e) {
             pipes.closeAll();
             throw SpawnException.spawnFailed(request, e.errno());
@@ -149,11 +156,52 @@ public final class ChildProcess {
     }
 
     private void attach(StdioPipes pipes, ChildHandler handler, ByteBufAllocator alloc) throws SpawnException {
-        stdin = new PipeWriter("stdin", pipes.parentStdin(), loop, alloc, handler::stdinDrained, handler::stdinClosed,
-                log);
-        stdout = new PipeReader("stdout", pipes.parentStdout(), loop, alloc, handler::stdout, handler::stdoutEof, log);
-        stderr = new PipeReader("stderr", pipes.parentStderr(), loop, alloc, handler::stderr, handler::stderrEof, log);
+        stdin = new PipeWriter("stdin", pipes.parentStdin(), loop, alloc, new Callback(handler, Callback.DRAINED),
+                new Callback(handler, Callback.CLOSED), log);
+        Callback out = new Callback(handler, Callback.STDOUT);
+        Callback err = new Callback(handler, Callback.STDERR);
+        stdout = new PipeReader("stdout", pipes.parentStdout(), loop, alloc, out, out, log);
+        stderr = new PipeReader("stderr", pipes.parentStderr(), loop, alloc, err, err, log);
         watch();
+    }
+
+    /**
+     * One of the handler's callbacks for a pipe, as a plain object: the six bound method references it replaces
+     * were each made through a call into the VM in C1-compiled code (the launcher's mode), at every session.
+     */
+    private static final class Callback implements Consumer<ByteBuf>, Runnable {
+        static final int STDOUT = 0;
+        static final int STDERR = 1;
+        static final int DRAINED = 2;
+        static final int CLOSED = 3;
+        private final ChildHandler handler;
+        private final int which;
+
+        Callback(ChildHandler handler, int which) {
+            this.handler = handler;
+            this.which = which;
+        }
+
+        /** A chunk of the stream's output. */
+        @Override
+        public void accept(ByteBuf chunk) {
+            if (which == STDOUT) {
+                handler.stdout(chunk);
+            } else {
+                handler.stderr(chunk);
+            }
+        }
+
+        /** The stream's end of file, or stdin drained or closed by the child. */
+        @Override
+        public void run() {
+            switch (which) {
+                case STDOUT -> handler.stdoutEof();
+                case STDERR -> handler.stderrEof();
+                case DRAINED -> handler.stdinDrained();
+                default -> handler.stdinClosed();
+            }
+        }
     }
 
     private void watch() throws SpawnException {

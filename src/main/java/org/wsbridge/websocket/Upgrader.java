@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.function.Consumer;
@@ -92,6 +93,11 @@ public final class Upgrader {
     /** {@code --shared}/{@code --rooms}: clients join rooms instead of getting a child each. */
     private final Optional<RoomEntrance> rooms;
 
+    // Made once, not per session: in C1-compiled code (the launcher's mode) a lambda is made through a call into
+    // the VM, and these capture only this Upgrader.
+    private final GenericFutureListener<Future<ExitStatus>> countExit;
+    private final GenericFutureListener<Future<Void>> releaseFork;
+
     /** With rooms of its own when {@code config} asks for them, logging to stdout. */
     public Upgrader(Config config, UpgradeContext context) {
         this(config, context, RoomEntrance.of(config, context, Log.toStdout(config.logLevel(), config.logFormat())
@@ -125,6 +131,12 @@ public final class Upgrader {
         this.deflate = PermessageDeflate.of(negotiation.compression(), settings.maxFrameSize());
         this.cgiHeaders = config.launch().map(Launch::cgiHeaders).orElse(false);
         this.rooms = rooms;
+        this.countExit = f -> {
+            if (f.isSuccess()) {
+                context.metrics().childExited(f.getNow());
+            }
+        };
+        this.releaseFork = f -> context.forks().release();
     }
 
     /**
@@ -275,12 +287,8 @@ public final class Upgrader {
             return false;
         }
         session.attach(child);
-        child.exit().addListener(f -> {
-            if (f.isSuccess()) {
-                context.metrics().childExited((ExitStatus) f.getNow());
-            }
-        });
-        child.gone().addListener(f -> context.forks().release());
+        child.exit().addListener(countExit);
+        child.gone().addListener(releaseFork);
         if (gate != null) {
             awaitHead(ctx, request, session, gate, child, http);
         } else {
@@ -409,7 +417,9 @@ public final class Upgrader {
         String subprotocol = subprotocols.choose(request.headers()).orElse(null);
         handshake(channel, request, subprotocol, compression, programHeaders, http, session.scope(),
                 gate != null ? gate::abort : session::abort, pipeline -> {
-                    compression.ifPresent(e -> PermessageDeflate.install(pipeline, e));
+                    if (compression.isPresent()) { // not ifPresent(): its lambda would be made every time
+                        PermessageDeflate.install(pipeline, compression.get());
+                    }
                     pipeline.addLast("utf8", new TextValidator());
                     pipeline.addLast("session", session);
                     context.sessions().add(channel);
