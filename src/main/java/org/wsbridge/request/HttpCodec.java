@@ -66,9 +66,9 @@ public final class HttpCodec extends CombinedChannelDuplexHandler<HttpRequestDec
 
     /** The 101 went out: responses are frames from now on, written by {@code frameEncoder}. */
     public static void switchOutbound(ChannelPipeline pipeline, ChannelHandler frameEncoder) {
-        HttpCodec codec = pipeline.get(HttpCodec.class);
-        pipeline.addBefore(pipeline.context(codec).name(), "wsencoder", frameEncoder);
-        codec.removeOutboundHandler();
+        ChannelHandlerContext codec = pipeline.context(HttpCodec.class);
+        pipeline.addBefore(codec.name(), "wsencoder", frameEncoder);
+        ((HttpCodec) codec.handler()).removeOutboundHandler();
     }
 
     /**
@@ -76,10 +76,11 @@ public final class HttpCodec extends CombinedChannelDuplexHandler<HttpRequestDec
      * {@code frameDecoder} (and so to the session) now.
      */
     public static void switchInbound(ChannelPipeline pipeline, ChannelHandler frameDecoder) {
-        HttpCodec codec = pipeline.get(HttpCodec.class);
-        pipeline.addAfter(pipeline.context(codec).name(), "wsdecoder", frameDecoder);
+        ChannelHandlerContext codec = pipeline.context(HttpCodec.class);
         pipeline.channel().config().setAutoRead(true);
-        pipeline.remove(codec); // the decoder hands its unread bytes to the next handler, the frame decoder
+        // One change, not an add and a remove: the decoder hands its unread bytes to the handler that took its
+        // place, the frame decoder.
+        pipeline.replace(codec.handler(), "wsdecoder", frameDecoder);
     }
 
     /**
