@@ -38,7 +38,8 @@ import java.util.Map.Entry;
  * <li>The decoder reads nothing past a WebSocket upgrade request until it is answered. Bytes the client sends
  *     behind the request (frames, before it has seen the 101) stay in the decoder and go to the frame decoder
  *     when the connection switches ({@link #switchInbound}); after any other answer, HTTP decoding resumes.
- *     Reading pauses meanwhile, so a client cannot pile up data while a {@code --reverselookup} is pending.</li>
+ *     Reading pauses meanwhile (from the end of the read that brought the request), so a client cannot pile up
+ *     data while a {@code --reverselookup} is pending.</li>
  * </ul>
  * As Netty's codec, it remembers the method of each request so a HEAD response carries no body, and closes the
  * connection after answering a request that had both {@code Transfer-Encoding: chunked} and a
@@ -210,9 +211,21 @@ public final class HttpCodec extends CombinedChannelDuplexHandler<HttpRequestDec
                 if (decoded instanceof LastHttpContent && upgradeRequested) {
                     upgradeRequested = false;
                     heldAtUpgrade = true;
-                    ctx.channel().config().setAutoRead(false);
                 }
             }
+        }
+
+        /**
+         * Reading pauses here, at the end of the read that brought the upgrade request, if that request is not
+         * answered by then. Usually the 101 is out and the codec gone before: pausing at once and resuming with the
+         * 101 cost two epoll_ctl calls per connection.
+         */
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+            if (heldAtUpgrade) {
+                ctx.channel().config().setAutoRead(false);
+            }
+            super.channelReadComplete(ctx);
         }
 
         @Override
