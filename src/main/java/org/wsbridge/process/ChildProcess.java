@@ -37,19 +37,30 @@ public final class ChildProcess {
     private final LogScope log;
     private final Promise<ExitStatus> exit;
     private final Promise<Void> gone;
+    // The reaper's news hops to the loop in plain objects: in C1-compiled code (the launcher's mode) a capturing
+    // lambda is made through a call into the VM.
     private final Reaper.Listener reapListener = new Reaper.Listener() {
         @Override
         public void exited(ExitStatus status) {
-            onLoop(() -> {
-                exit.trySuccess(status);
-                releaseTerminal(); // no session leader is left for a hang-up to signal
-                checkGone();
+            onLoop(new Runnable() {
+                @Override
+                public void run() {
+                    exit.trySuccess(status);
+                    releaseTerminal(); // no session leader is left for a hang-up to signal
+                    checkGone();
+                }
             });
         }
 
         @Override
         public void memberReaped() {
-            onLoop(ChildProcess.this::checkGone);
+            onLoop(checkGoneTask);
+        }
+    };
+    private final Runnable checkGoneTask = new Runnable() {
+        @Override
+        public void run() {
+            checkGone();
         }
     };
     private int pid;
