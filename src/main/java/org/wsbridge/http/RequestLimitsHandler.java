@@ -163,10 +163,14 @@ public final class RequestLimitsHandler extends ChannelDuplexHandler {
 
     private void awaitHeaders(ChannelHandlerContext ctx) {
         cancelTimeout();
-        timeout = ctx.executor().schedule(() -> {
-            log.debug("http", "Closing connection: no complete request headers within " + headerTimeout.toMillis()
-                    + " ms");
-            ctx.close();
+        // Not a lambda: in C1-compiled code (the launcher's mode) a capturing one is made through a call into the VM.
+        timeout = ctx.executor().schedule(new Runnable() {
+            @Override
+            public void run() {
+                log.debug("http", "Closing connection: no complete request headers within "
+                        + headerTimeout.toMillis() + " ms");
+                ctx.close();
+            }
         }, headerTimeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 

@@ -51,7 +51,7 @@ public final class Log {
 
     /** A scope with no associated pairs, for server-wide lines. */
     public LogScope root() {
-        return json == null ? new LogScope(this, "") : new LogScope(this, new String[0]);
+        return new LogScope(this, json != null);
     }
 
     /** From now on, print the lines at {@code least} or more severe ({@code --loglevel} after a reload). */

@@ -1,6 +1,5 @@
 package org.wsbridge.log;
 
-import java.util.Arrays;
 import org.wsbridge.config.LogLevel;
 
 /**
@@ -8,37 +7,80 @@ import org.wsbridge.config.LogLevel;
  * websocketd's log scopes do ({@code url}, {@code id}, {@code remote}, {@code command}, {@code origin},
  * {@code pid}). Immutable: {@link #with} returns a child scope.
  *
- * <p>A text log's scope holds the pairs already formatted; a JSON log's holds them as keys and values instead
- * (so the text path builds nothing it does not print).
+ * <p>A scope keeps its own pair and formats the whole list once, at its first line that is printed: as text for a
+ * text log, as keys and values for a JSON log.
  */
 public final class LogScope {
     private final Log log;
-    private final String pairs;
-    /** Keys and values alternating, for a JSON log; null for a text log. */
-    private final String[] fields;
+    private final boolean json;
+    /** The scope this one adds a pair to; null for a root scope. */
+    private final LogScope parent;
+    private final String key;
+    private final String value;
+    /**
+     * A text log's pairs as a line prints them ({@code k:'v' ...}), formatted at the first line printed in this
+     * scope: a scope whose lines are all below the level costs no text. A race only formats them twice.
+     */
+    private String pairs;
 
-    LogScope(Log log, String pairs) {
+    LogScope(Log log, boolean json) {
         this.log = log;
-        this.pairs = pairs;
-        this.fields = null;
+        this.json = json;
+        this.parent = null;
+        this.key = null;
+        this.value = null;
+        this.pairs = "";
     }
 
-    LogScope(Log log, String[] fields) {
-        this.log = log;
-        this.pairs = "";
-        this.fields = fields;
+    private LogScope(LogScope parent, String key, String value) {
+        this.log = parent.log;
+        this.json = parent.json;
+        this.parent = parent;
+        this.key = key;
+        this.value = value;
     }
 
     /** A scope with one more pair, printed after the existing ones. */
     public LogScope with(String key, Object value) {
-        if (fields != null) {
-            String[] more = Arrays.copyOf(fields, fields.length + 2);
-            more[fields.length] = key;
-            more[fields.length + 1] = String.valueOf(value);
-            return new LogScope(log, more);
+        return new LogScope(this, key, String.valueOf(value));
+    }
+
+    /** The text pairs, built in one go from the nearest scope that has them already. */
+    private String pairs() {
+        String built = pairs;
+        if (built == null) {
+            StringBuilder text = new StringBuilder(128);
+            appendPairs(text);
+            built = text.toString();
+            pairs = built;
         }
-        String pair = key + ":'" + value + "'";
-        return new LogScope(log, pairs.isEmpty() ? pair : pairs + " " + pair);
+        return built;
+    }
+
+    private void appendPairs(StringBuilder text) {
+        if (pairs != null) {
+            text.append(pairs);
+            return;
+        }
+        parent.appendPairs(text);
+        if (!text.isEmpty()) {
+            text.append(' ');
+        }
+        text.append(key).append(":'").append(value).append('\'');
+    }
+
+    /** The JSON keys and values, root first; built for each line (an array is not safely shared between threads). */
+    private String[] fields() {
+        int depth = 0;
+        for (LogScope scope = this; scope.parent != null; scope = scope.parent) {
+            depth++;
+        }
+        String[] built = new String[2 * depth];
+        for (LogScope scope = this; scope.parent != null; scope = scope.parent) {
+            built[--depth * 2] = scope.key;
+            built[depth * 2 + 1] = scope.value;
+        }
+        return built;
     }
 
     public boolean enabled(LogLevel level) {
@@ -46,10 +88,13 @@ public final class LogScope {
     }
 
     public void log(LogLevel level, String category, String message) {
-        if (fields != null) {
-            log.writeJson(level, category, fields, message);
+        if (!log.enabled(level)) {
+            return;
+        }
+        if (json) {
+            log.writeJson(level, category, fields(), message);
         } else {
-            log.write(level, category, pairs, message);
+            log.write(level, category, pairs(), message);
         }
     }
 

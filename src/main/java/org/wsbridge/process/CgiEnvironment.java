@@ -18,7 +18,10 @@ public final class CgiEnvironment {
     /** The PATH Go's CGI handler sets when the configured variables have none. */
     static final String GO_DEFAULT_PATH = "/bin:/usr/bin:/usr/ucb:/usr/bsd:/usr/local/bin";
 
-    private final LinkedHashMap<String, String> vars = new LinkedHashMap<>();
+    private static final List<String> ALWAYS_EMPTY = List.of("CONTENT_LENGTH", "CONTENT_TYPE", "REMOTE_IDENT");
+    private static final byte[] HTTP_PREFIX = {'H', 'T', 'T', 'P', '_'};
+
+    private final LinkedHashMap<String, String> vars = new LinkedHashMap<>(64);
 
     private CgiEnvironment() {
     }
@@ -41,7 +44,7 @@ public final class CgiEnvironment {
         env.put("QUERY_STRING", request.query());
         // Present even when empty, so that nothing of the same name can leak in from elsewhere.
         env.put("AUTH_TYPE", request.authType());
-        for (String name : List.of("CONTENT_LENGTH", "CONTENT_TYPE", "REMOTE_IDENT")) {
+        for (String name : ALWAYS_EMPTY) {
             env.put(name, "");
         }
         env.put("REMOTE_USER", request.remoteUser());
@@ -109,12 +112,29 @@ public final class CgiEnvironment {
             if (name.equalsIgnoreCase("Proxy") || (!includeHost && name.equalsIgnoreCase("Host"))) {
                 continue;
             }
-            String key = "HTTP_" + name.toUpperCase(Locale.ROOT).replace('-', '_');
+            String key = variableName(name);
             String value = header.getValue().replace('\r', ' ').replace('\n', ' ').trim();
-            String separator = key.equals("HTTP_COOKIE") ? cookieSeparator : ", ";
-            joined.merge(key, value, (a, b) -> a + separator + b);
+            String earlier = joined.putIfAbsent(key, value);
+            if (earlier != null) { // not merge(): its lambda would capture the separator
+                joined.put(key, earlier + (key.equals("HTTP_COOKIE") ? cookieSeparator : ", ") + value);
+            }
         }
         joined.forEach(this::put);
+    }
+
+    /** {@code HTTP_} and the header name in upper case with {@code _} for {@code -}; one copy for an ASCII name. */
+    private static String variableName(String header) {
+        int n = header.length();
+        byte[] key = new byte[HTTP_PREFIX.length + n];
+        System.arraycopy(HTTP_PREFIX, 0, key, 0, HTTP_PREFIX.length);
+        for (int i = 0; i < n; i++) {
+            char c = header.charAt(i);
+            if (c >= 0x80) {
+                return "HTTP_" + header.toUpperCase(Locale.ROOT).replace('-', '_');
+            }
+            key[HTTP_PREFIX.length + i] = (byte) (c == '-' ? '_' : c >= 'a' && c <= 'z' ? c - ('a' - 'A') : c);
+        }
+        return new String(key, StandardCharsets.ISO_8859_1);
     }
 
     /** Adds SEC_WEBSOCKET_PROTOCOL, the subprotocol the upgrade chose ({@code --subprotocol}). */
@@ -144,7 +164,31 @@ public final class CgiEnvironment {
     /** {@code NAME=value} entries as the bytes execve receives. */
     public List<byte[]> toBytes() {
         List<byte[]> out = new ArrayList<>(vars.size());
-        vars.forEach((k, v) -> out.add((k + "=" + v).getBytes(StandardCharsets.ISO_8859_1)));
+        for (Map.Entry<String, String> var : vars.entrySet()) {
+            out.add(entry(var.getKey(), var.getValue()));
+        }
         return out;
+    }
+
+    /** {@code name=value} in ISO-8859-1, written straight into one array when every char is a byte. */
+    private static byte[] entry(String name, String value) {
+        int n = name.length();
+        byte[] out = new byte[n + 1 + value.length()];
+        if (!copyBytes(name, out, 0) || !copyBytes(value, out, n + 1)) {
+            return (name + "=" + value).getBytes(StandardCharsets.ISO_8859_1); // it decides what replaces the others
+        }
+        out[n] = '=';
+        return out;
+    }
+
+    private static boolean copyBytes(String s, byte[] out, int at) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c > 0xFF) {
+                return false;
+            }
+            out[at + i] = (byte) c;
+        }
+        return true;
     }
 }

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+import org.wsbridge.config.LogLevel;
 import org.wsbridge.log.LogScope;
 import org.wsbridge.process.posix.Errno;
 import org.wsbridge.process.posix.PosixException;
@@ -35,19 +37,30 @@ public final class ChildProcess {
     private final LogScope log;
     private final Promise<ExitStatus> exit;
     private final Promise<Void> gone;
+    // The reaper's news hops to the loop in plain objects: in C1-compiled code (the launcher's mode) a capturing
+    // lambda is made through a call into the VM.
     private final Reaper.Listener reapListener = new Reaper.Listener() {
         @Override
         public void exited(ExitStatus status) {
-            onLoop(() -> {
-                exit.trySuccess(status);
-                releaseTerminal(); // no session leader is left for a hang-up to signal
-                checkGone();
+            onLoop(new Runnable() {
+                @Override
+                public void run() {
+                    exit.trySuccess(status);
+                    releaseTerminal(); // no session leader is left for a hang-up to signal
+                    checkGone();
+                }
             });
         }
 
         @Override
         public void memberReaped() {
-            onLoop(ChildProcess.this::checkGone);
+            onLoop(checkGoneTask);
+        }
+    };
+    private final Runnable checkGoneTask = new Runnable() {
+        @Override
+        public void run() {
+            checkGone();
         }
     };
     private int pid;
@@ -96,8 +109,14 @@ public final class ChildProcess {
         ChildProcess child = new ChildProcess(loop, reaper, log);
         Optional<byte[]> cwd = request.cwd().map(dir -> dir.toString().getBytes(StandardCharsets.UTF_8));
         try {
-            child.pid = reaper.spawn(() -> Spawn.spawnp(request.argv(), request.env(), cwd, pipes.childStdin(),
-                    pipes.childStdout(), pipes.childStderr()), child.reapListener);
+            // Not a lambda: in C1-compiled code a capturing one is made through a call into the VM.
+            child.pid = reaper.spawn(new Reaper.Spawner<PosixException>() {
+                @Override
+                public int spawn() throws PosixException {
+                    return Spawn.spawnp(request.argv(), request.env(), cwd, pipes.childStdin(), pipes.childStdout(),
+                            pipes.childStderr());
+                }
+            }, child.reapListener);
         } catch (PosixException e) {
             pipes.closeAll();
             throw SpawnException.spawnFailed(request, e.errno());
@@ -148,11 +167,52 @@ public final class ChildProcess {
     }
 
     private void attach(StdioPipes pipes, ChildHandler handler, ByteBufAllocator alloc) throws SpawnException {
-        stdin = new PipeWriter("stdin", pipes.parentStdin(), loop, alloc, handler::stdinDrained, handler::stdinClosed,
-                log);
-        stdout = new PipeReader("stdout", pipes.parentStdout(), loop, alloc, handler::stdout, handler::stdoutEof, log);
-        stderr = new PipeReader("stderr", pipes.parentStderr(), loop, alloc, handler::stderr, handler::stderrEof, log);
+        stdin = new PipeWriter("stdin", pipes.parentStdin(), loop, alloc, new Callback(handler, Callback.DRAINED),
+                new Callback(handler, Callback.CLOSED), log);
+        Callback out = new Callback(handler, Callback.STDOUT);
+        Callback err = new Callback(handler, Callback.STDERR);
+        stdout = new PipeReader("stdout", pipes.parentStdout(), loop, alloc, out, out, log);
+        stderr = new PipeReader("stderr", pipes.parentStderr(), loop, alloc, err, err, log);
         watch();
+    }
+
+    /**
+     * One of the handler's callbacks for a pipe, as a plain object: the six bound method references it replaces
+     * were each made through a call into the VM in C1-compiled code (the launcher's mode), at every session.
+     */
+    private static final class Callback implements Consumer<ByteBuf>, Runnable {
+        static final int STDOUT = 0;
+        static final int STDERR = 1;
+        static final int DRAINED = 2;
+        static final int CLOSED = 3;
+        private final ChildHandler handler;
+        private final int which;
+
+        Callback(ChildHandler handler, int which) {
+            this.handler = handler;
+            this.which = which;
+        }
+
+        /** A chunk of the stream's output. */
+        @Override
+        public void accept(ByteBuf chunk) {
+            if (which == STDOUT) {
+                handler.stdout(chunk);
+            } else {
+                handler.stderr(chunk);
+            }
+        }
+
+        /** The stream's end of file, or stdin drained or closed by the child. */
+        @Override
+        public void run() {
+            switch (which) {
+                case STDOUT -> handler.stdoutEof();
+                case STDERR -> handler.stderrEof();
+                case DRAINED -> handler.stdinDrained();
+                default -> handler.stdinClosed();
+            }
+        }
     }
 
     private void watch() throws SpawnException {
@@ -325,7 +385,9 @@ public final class ChildProcess {
         }
         if (ladder != null) {
             ladder.stop();
-            log.debug("process", "Process " + pid + " terminated after " + ladder.lastStep());
+            if (log.enabled(LogLevel.DEBUG)) {
+                log.debug("process", "Process " + pid + " terminated after " + ladder.lastStep());
+            }
         }
         reaper.forget(pid, reapListener);
         // Nobody is left to read it: release the queue and the descriptor now, whichever of this and the

@@ -58,23 +58,21 @@ abstract class PipeEnd implements EpollIoHandle {
 
     @Override
     public final void handle(IoRegistration registration, IoEvent event) {
-        guarded(() -> {
+        try {
             if (!closed) {
                 ready(((EpollIoEvent) event).ops());
             }
-        });
+        } catch (RuntimeException e) {
+            failed(e);
+        }
     }
 
     /**
-     * Runs work that may call into the handler. An exception escaping from {@link #handle} would make Netty's
-     * loop sleep for a second, so it is logged here instead.
+     * An exception from work that called into the handler. One escaping from {@link #handle} would make Netty's
+     * loop sleep for a second, so it is logged instead.
      */
-    protected final void guarded(Runnable work) {
-        try {
-            work.run();
-        } catch (RuntimeException e) {
-            log.error("process", "Handling " + name + " failed: " + e);
-        }
+    final void failed(RuntimeException e) {
+        log.error("process", "Handling " + name + " failed: " + e);
     }
 
     /** The descriptor reported these epoll events. */
@@ -104,7 +102,13 @@ abstract class PipeEnd implements EpollIoHandle {
         discard();
         if (loop.inEventLoop() && !loop.isShuttingDown()) {
             try {
-                loop.execute(this::release);
+                // Not this::release: in C1-compiled code a capturing lambda is made through a call into the VM.
+                loop.execute(new Runnable() {
+                    @Override
+                    public void run() {
+                        release();
+                    }
+                });
                 return;
             } catch (RejectedExecutionException e) {
                 // shutting down after all: release below

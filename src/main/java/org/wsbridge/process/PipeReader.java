@@ -151,13 +151,23 @@ final class PipeReader extends PipeEnd {
             return;
         }
         readScheduled = true;
-        loop.execute(() -> guarded(() -> {
-            readScheduled = false;
-            if (!paused) {
-                readAvailable();
-            }
-        }));
+        loop.execute(readTask);
     }
+
+    /** The scheduled read, made once: in C1-compiled code a capturing lambda is made through a call into the VM. */
+    private final Runnable readTask = new Runnable() {
+        @Override
+        public void run() {
+            try {
+                readScheduled = false;
+                if (!paused) {
+                    readAvailable();
+                }
+            } catch (RuntimeException e) {
+                failed(e);
+            }
+        }
+    };
 
     @Override
     protected void discard() {

@@ -33,11 +33,13 @@ import java.util.Map.Entry;
  * <ul>
  * <li>Header names go out in Go's canonical form ({@link #writeCanonicalName}: {@code Content-Type},
  *     {@code X-Content-Type-Options}), whatever case the code or a CGI script used: written byte by byte into the
- *     output buffer, so it costs no allocation, also on the 101.</li>
+ *     output buffer, so it costs no allocation. A WebSocket 101 ({@link SwitchingProtocols}) goes out as the
+ *     bytes it prepared.</li>
  * <li>The decoder reads nothing past a WebSocket upgrade request until it is answered. Bytes the client sends
  *     behind the request (frames, before it has seen the 101) stay in the decoder and go to the frame decoder
  *     when the connection switches ({@link #switchInbound}); after any other answer, HTTP decoding resumes.
- *     Reading pauses meanwhile, so a client cannot pile up data while a {@code --reverselookup} is pending.</li>
+ *     Reading pauses meanwhile (from the end of the read that brought the request), so a client cannot pile up
+ *     data while a {@code --reverselookup} is pending.</li>
  * </ul>
  * As Netty's codec, it remembers the method of each request so a HEAD response carries no body, and closes the
  * connection after answering a request that had both {@code Transfer-Encoding: chunked} and a
@@ -65,9 +67,9 @@ public final class HttpCodec extends CombinedChannelDuplexHandler<HttpRequestDec
 
     /** The 101 went out: responses are frames from now on, written by {@code frameEncoder}. */
     public static void switchOutbound(ChannelPipeline pipeline, ChannelHandler frameEncoder) {
-        HttpCodec codec = pipeline.get(HttpCodec.class);
-        pipeline.addBefore(pipeline.context(codec).name(), "wsencoder", frameEncoder);
-        codec.removeOutboundHandler();
+        ChannelHandlerContext codec = pipeline.context(HttpCodec.class);
+        pipeline.addBefore(codec.name(), "wsencoder", frameEncoder);
+        ((HttpCodec) codec.handler()).removeOutboundHandler();
     }
 
     /**
@@ -75,10 +77,11 @@ public final class HttpCodec extends CombinedChannelDuplexHandler<HttpRequestDec
      * {@code frameDecoder} (and so to the session) now.
      */
     public static void switchInbound(ChannelPipeline pipeline, ChannelHandler frameDecoder) {
-        HttpCodec codec = pipeline.get(HttpCodec.class);
-        pipeline.addAfter(pipeline.context(codec).name(), "wsdecoder", frameDecoder);
+        ChannelHandlerContext codec = pipeline.context(HttpCodec.class);
         pipeline.channel().config().setAutoRead(true);
-        pipeline.remove(codec); // the decoder hands its unread bytes to the next handler, the frame decoder
+        // One change, not an add and a remove: the decoder hands its unread bytes to the handler that took its
+        // place, the frame decoder.
+        pipeline.replace(codec.handler(), "wsdecoder", frameDecoder);
     }
 
     /**
@@ -114,6 +117,15 @@ public final class HttpCodec extends CombinedChannelDuplexHandler<HttpRequestDec
             out.writeByte(c);
             upper = c == '-';
         }
+    }
+
+    /** One header line, its name in Go's canonical form. */
+    static void writeHeader(CharSequence name, CharSequence value, ByteBuf out) {
+        out.ensureWritable(name.length() + value.length() + 4);
+        writeCanonicalName(name, out);
+        out.writeByte(':').writeByte(' ');
+        out.writeCharSequence(value, CharsetUtil.US_ASCII);
+        out.writeByte('\r').writeByte('\n');
     }
 
     /** websocketd's test: {@code Upgrade: websocket} (whole value) and an {@code upgrade} token in Connection. */
@@ -199,9 +211,21 @@ public final class HttpCodec extends CombinedChannelDuplexHandler<HttpRequestDec
                 if (decoded instanceof LastHttpContent && upgradeRequested) {
                     upgradeRequested = false;
                     heldAtUpgrade = true;
-                    ctx.channel().config().setAutoRead(false);
                 }
             }
+        }
+
+        /**
+         * Reading pauses here, at the end of the read that brought the upgrade request, if that request is not
+         * answered by then. Usually the 101 is out and the codec gone before: pausing at once and resuming with the
+         * 101 cost two epoll_ctl calls per connection.
+         */
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+            if (heldAtUpgrade) {
+                ctx.channel().config().setAutoRead(false);
+            }
+            super.channelReadComplete(ctx);
         }
 
         @Override
@@ -216,6 +240,11 @@ public final class HttpCodec extends CombinedChannelDuplexHandler<HttpRequestDec
 
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+            if (msg instanceof SwitchingProtocols upgrade) {
+                methods.poll();
+                ctx.write(upgrade.encode(ctx.alloc().buffer(upgrade.estimatedSize())), promise);
+                return;
+            }
             if (closeAfterResponse && msg instanceof LastHttpContent) {
                 closeAfterResponse = false;
                 promise = promise.unvoid().addListener(ChannelFutureListener.CLOSE);
@@ -251,11 +280,7 @@ public final class HttpCodec extends CombinedChannelDuplexHandler<HttpRequestDec
             Iterator<Entry<CharSequence, CharSequence>> entries = headers.iteratorCharSequence();
             while (entries.hasNext()) {
                 Entry<CharSequence, CharSequence> header = entries.next();
-                buf.ensureWritable(header.getKey().length() + header.getValue().length() + 4);
-                writeCanonicalName(header.getKey(), buf);
-                buf.writeByte(':').writeByte(' ');
-                buf.writeCharSequence(header.getValue(), CharsetUtil.US_ASCII);
-                buf.writeByte('\r').writeByte('\n');
+                writeHeader(header.getKey(), header.getValue(), buf);
             }
         }
     }

@@ -91,8 +91,9 @@ final class Listeners {
         String scheme = config.secure() ? (config.launch().isPresent() ? "wss" : "https")
                 : (config.launch().isPresent() ? "ws" : "http");
         if (config.listen().tcp()) {
-            ServerBootstrap tcp = bootstrap(EpollServerSocketChannel.class, initializer)
-                    .childOption(ChannelOption.TCP_NODELAY, true);
+            // No TCP_NODELAY child option: Netty's epoll sockets start with it on, and setting it again is one
+            // more setsockopt per connection.
+            ServerBootstrap tcp = bootstrap(EpollServerSocketChannel.class, initializer);
             for (InetSocketAddress address : addresses(config.listen().port())) {
                 Channel ch = bindTcp(tcp, address);
                 int port = ((InetSocketAddress) ch.localAddress()).getPort();

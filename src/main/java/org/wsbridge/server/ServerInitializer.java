@@ -44,12 +44,16 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
         ChannelPipeline p = ch.pipeline();
-        tls.ifPresent(ctx -> p.addLast("tls", ctx.newHandler(ch.alloc())));
+        // isPresent(), not ifPresent(): its capturing lambda would be made for every connection, also without TLS.
+        if (tls.isPresent()) {
+            p.addLast("tls", tls.get().newHandler(ch.alloc()));
+        }
         p.addLast("http", RequestLimitsHandler.serverCodec());
         p.addLast("limits", new RequestLimitsHandler(RequestLimitsHandler.HEADER_TIMEOUT, bare, log));
         // Before "chunked", so that it sees the last piece of every response.
-        access.ifPresent(policy -> p.addLast("access", new AccessGate(policy, () -> routes.get().plain(), log,
-                routes.get().secure())));
+        if (access.isPresent()) {
+            p.addLast("access", new AccessGate(access.get(), () -> routes.get().plain(), log, routes.get().secure()));
+        }
         if (tls.isPresent()) {
             p.addLast("chunked", new ChunkedWriteHandler()); // static files go out in chunks over TLS (no sendfile)
         }

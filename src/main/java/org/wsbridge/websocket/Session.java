@@ -9,6 +9,8 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -67,10 +69,26 @@ public final class Session extends ClientFrames implements ChildHandler {
     /** {@code --pty}: control messages, and text output cut on character boundaries; null otherwise. */
     private final TerminalControl control;
     private final TerminalText terminalText;
-    private final LineFramer.Sink stdoutToClient = (buf, index, length) -> sendLine("stdout", buf, index, length);
-    private final LineFramer.Sink stderrToClient = (buf, index, length) -> {
-        logStderr(buf, index, length); // websocketd logs stderr with --passstderr too
-        sendLine("stderr", buf, index, length);
+    // Anonymous classes, not lambdas: in C1-compiled code (the launcher's mode) a capturing lambda is made
+    // through a call into the VM, and these are made for every session.
+    private final LineFramer.Sink stdoutToClient = new LineFramer.Sink() {
+        @Override
+        public void line(ByteBuf buf, int index, int length) {
+            sendLine("stdout", buf, index, length);
+        }
+    };
+    private final LineFramer.Sink stderrToClient = new LineFramer.Sink() {
+        @Override
+        public void line(ByteBuf buf, int index, int length) {
+            logStderr(buf, index, length); // websocketd logs stderr with --passstderr too
+            sendLine("stderr", buf, index, length);
+        }
+    };
+    private final LineFramer.Sink stderrToLog = new LineFramer.Sink() {
+        @Override
+        public void line(ByteBuf buf, int index, int length) {
+            logStderr(buf, index, length);
+        }
     };
     private final long startNanos = System.nanoTime();
 
@@ -116,9 +134,12 @@ public final class Session extends ClientFrames implements ChildHandler {
         if (settings.passStderr()) {
             process.pauseStderr();
         }
-        process.exit().addListener(f -> {
-            if (f.isSuccess()) {
-                childExited((ExitStatus) f.getNow());
+        process.exit().addListener(new GenericFutureListener<Future<ExitStatus>>() { // not a lambda: see the sinks
+            @Override
+            public void operationComplete(Future<ExitStatus> f) {
+                if (f.isSuccess()) {
+                    childExited(f.getNow());
+                }
             }
         });
     }
@@ -142,7 +163,9 @@ public final class Session extends ClientFrames implements ChildHandler {
         }
         // What the program printed before the 101 is read now, in a task after this one: it follows the 101.
         resumeOutput();
-        pings = PingWatch.start(channel, settings.pingMs(), this::pingTimeout);
+        if (settings.pingMs() > 0) { // the method reference is made only when it is needed
+            pings = PingWatch.start(channel, settings.pingMs(), this::pingTimeout);
+        }
     }
 
     /** The handshake failed after the child was spawned: end the child quietly. */
@@ -261,7 +284,7 @@ public final class Session extends ClientFrames implements ChildHandler {
             stderrLines.feed(chunk, stderrToClient);
             flushOutput();
         } else {
-            stderrLines.feed(chunk, this::logStderr);
+            stderrLines.feed(chunk, stderrToLog);
         }
     }
 
@@ -348,7 +371,7 @@ public final class Session extends ClientFrames implements ChildHandler {
             stderrLines.finish(stderrToClient);
             flushOutput();
         } else {
-            stderrLines.finish(this::logStderr);
+            stderrLines.finish(stderrToLog);
         }
         if (settings.passStderr()) {
             outputEnded();
@@ -369,7 +392,9 @@ public final class Session extends ClientFrames implements ChildHandler {
 
     private void childExited(ExitStatus status) {
         exitStatus = status;
-        scope.debug("process", "Process exit: " + status.describe());
+        if (scope.enabled(LogLevel.DEBUG)) {
+            scope.debug("process", "Process exit: " + status.describe());
+        }
         if (openOutputs == 0) {
             closeWithStatus();
         }

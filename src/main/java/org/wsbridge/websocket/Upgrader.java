@@ -1,17 +1,13 @@
 package org.wsbridge.websocket;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.IoEventLoop;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -19,12 +15,12 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.util.AsciiString;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.function.Consumer;
@@ -52,6 +48,7 @@ import org.wsbridge.request.CgiRequests;
 import org.wsbridge.request.HttpCodec;
 import org.wsbridge.request.HttpResponses;
 import org.wsbridge.request.ScriptTarget;
+import org.wsbridge.request.SwitchingProtocols;
 import org.wsbridge.room.RoomBus;
 import org.wsbridge.room.RoomKey;
 import org.wsbridge.room.RoomRunner;
@@ -79,8 +76,12 @@ public final class Upgrader {
     private final HttpResponses responses = HttpResponses.bare(Clock.systemUTC());
     /** The same for every session: built once here, not per upgrade. */
     private final WebSocketDecoderConfig decoderConfig;
-    /** {@code --header} and {@code --header-ws}; the handshaker copies them into each 101, never changes them. */
+    /** {@code --header} and {@code --header-ws}, for a 101 with headers of its own as well. */
     private final HttpHeaders upgradeHeaders;
+    /** The 101's status line and configured headers, encoded once; and the status line alone. */
+    private final SwitchingProtocols.Template upgradeResponse;
+    private final SwitchingProtocols.Template bareUpgradeResponse =
+            new SwitchingProtocols.Template(EmptyHttpHeaders.INSTANCE);
     private final Optional<TcpRelay> relay;
     /** The same with RSV1 allowed, for sessions that negotiated permessage-deflate (null without --compress). */
     private final WebSocketDecoderConfig compressedDecoderConfig;
@@ -91,6 +92,11 @@ public final class Upgrader {
     private final boolean cgiHeaders;
     /** {@code --shared}/{@code --rooms}: clients join rooms instead of getting a child each. */
     private final Optional<RoomEntrance> rooms;
+
+    // Made once, not per session: in C1-compiled code (the launcher's mode) a lambda is made through a call into
+    // the VM, and these capture only this Upgrader.
+    private final GenericFutureListener<Future<ExitStatus>> countExit;
+    private final GenericFutureListener<Future<Void>> releaseFork;
 
     /** With rooms of its own when {@code config} asks for them, logging to stdout. */
     public Upgrader(Config config, UpgradeContext context) {
@@ -107,16 +113,19 @@ public final class Upgrader {
         this.decoderConfig = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(max <= 0 || max > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) max)
                 .allowExtensions(false)
+                .expectMaskedFrames(false) // a ClientUnmasker unmasks them ahead of the decoder
                 .closeOnProtocolViolation(true)
                 .build();
         HttpHeaders extra = new DefaultHttpHeaders();
         config.headers().all().forEach(h -> extra.add(h.name(), h.value()));
         config.headers().ws().forEach(h -> extra.add(h.name(), h.value()));
         this.upgradeHeaders = extra;
+        this.upgradeResponse = new SwitchingProtocols.Template(extra);
         this.relay = config.launch().flatMap(Launch::relay).map(target -> new TcpRelay(target, config.limits()));
         this.compressedDecoderConfig = config.negotiation().compression().isEmpty() ? null
                 : WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(decoderConfig.maxFramePayloadLength())
                         .allowExtensions(true) // RSV1 marks a compressed message
+                        .expectMaskedFrames(false)
                         .closeOnProtocolViolation(true)
                         .build();
         Negotiation negotiation = config.negotiation();
@@ -124,6 +133,12 @@ public final class Upgrader {
         this.deflate = PermessageDeflate.of(negotiation.compression(), settings.maxFrameSize());
         this.cgiHeaders = config.launch().map(Launch::cgiHeaders).orElse(false);
         this.rooms = rooms;
+        this.countExit = f -> {
+            if (f.isSuccess()) {
+                context.metrics().childExited(f.getNow());
+            }
+        };
+        this.releaseFork = f -> context.forks().release();
     }
 
     /**
@@ -274,12 +289,8 @@ public final class Upgrader {
             return false;
         }
         session.attach(child);
-        child.exit().addListener(f -> {
-            if (f.isSuccess()) {
-                context.metrics().childExited((ExitStatus) f.getNow());
-            }
-        });
-        child.gone().addListener(f -> context.forks().release());
+        child.exit().addListener(countExit);
+        child.gone().addListener(releaseFork);
         if (gate != null) {
             awaitHead(ctx, request, session, gate, child, http);
         } else {
@@ -408,7 +419,9 @@ public final class Upgrader {
         String subprotocol = subprotocols.choose(request.headers()).orElse(null);
         handshake(channel, request, subprotocol, compression, programHeaders, http, session.scope(),
                 gate != null ? gate::abort : session::abort, pipeline -> {
-                    compression.ifPresent(e -> PermessageDeflate.install(pipeline, e));
+                    if (compression.isPresent()) { // not ifPresent(): its lambda would be made every time
+                        PermessageDeflate.install(pipeline, compression.get());
+                    }
                     pipeline.addLast("utf8", new TextValidator());
                     pipeline.addLast("session", session);
                     context.sessions().add(channel);
@@ -441,20 +454,22 @@ public final class Upgrader {
     private void handshake(Channel channel, HttpRequest request, String subprotocol,
                            Optional<WebSocketServerExtension> compression, HttpHeaders programHeaders,
                            HttpSide http, LogScope scope, Runnable abort, Consumer<ChannelPipeline> join) {
-        Handshake handshake = new Handshake(webSocketUrl(request), subprotocol,
-                compression.isPresent() ? compressedDecoderConfig : decoderConfig);
-        FullHttpRequest full = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
-                Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE);
-        HttpHeaders extra = upgradeHeaders;
+        WebSocketDecoderConfig frames = compression.isPresent() ? compressedDecoderConfig : decoderConfig;
+        String key = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY);
+        SwitchingProtocols response;
         if (compression.isPresent() || !programHeaders.isEmpty()) {
-            extra = new DefaultHttpHeaders().add(upgradeHeaders).add(programHeaders);
-        }
-        if (compression.isPresent()) {
-            extra.set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, PermessageDeflate.responseHeader(compression.get()));
+            HttpHeaders extra = new DefaultHttpHeaders().add(upgradeHeaders).add(programHeaders);
+            if (compression.isPresent()) {
+                extra.set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS,
+                        PermessageDeflate.responseHeader(compression.get()));
+            }
+            response = bareUpgradeResponse.response(key, subprotocol, extra);
+        } else {
+            response = upgradeResponse.response(key, subprotocol, EmptyHttpHeaders.INSTANCE);
         }
         ChannelFuture written;
         try {
-            written = channel.writeAndFlush(handshake.response(full, extra.isEmpty() ? null : extra));
+            written = channel.writeAndFlush(response);
         } catch (RuntimeException e) {
             // A check of Netty's that the ones above missed: the child is running, so end it like a failed write.
             written = channel.newFailedFuture(e);
@@ -468,39 +483,11 @@ public final class Upgrader {
             }
             http.leave();
             ChannelPipeline pipeline = channel.pipeline();
-            HttpCodec.switchOutbound(pipeline, handshake.frameEncoder());
+            HttpCodec.switchOutbound(pipeline, new WebSocket13FrameEncoder(false));
             join.accept(pipeline);
-            HttpCodec.switchInbound(pipeline, handshake.frameDecoder()); // frames sent with the request arrive now
+            // Frames the client sent with the request arrive now, unmasked before the decoder sees them.
+            HttpCodec.switchInbound(pipeline, new ClientUnmasker(new WebSocket13FrameDecoder(frames)));
         });
-    }
-
-    /**
-     * Netty's RFC 6455 handshake, used for its 101 and frame codecs only: the pipeline switch is
-     * {@link HttpCodec}'s, so that nothing the client sent early is lost.
-     */
-    private static final class Handshake extends WebSocketServerHandshaker13 {
-        private static final AsciiString CONNECTION_UPGRADE = AsciiString.cached("Upgrade");
-
-        Handshake(String url, String subprotocol, WebSocketDecoderConfig decoder) {
-            super(url, subprotocol, decoder);
-        }
-
-        /** The 101, with {@code Connection: Upgrade} spelled as websocketd's (gorilla's) 101 spells it. */
-        FullHttpResponse response(FullHttpRequest request, HttpHeaders extra) {
-            FullHttpResponse response = newHandshakeResponse(request, extra);
-            response.headers().set(HttpHeaderNames.CONNECTION, CONNECTION_UPGRADE);
-            return response;
-        }
-
-        /** Netty's frame decoder behind a {@link ClientUnmasker}, which unmasks the frames before it sees them. */
-        ChannelHandler frameDecoder() {
-            return new ClientUnmasker(new WebSocket13FrameDecoder(
-                    decoderConfig().toBuilder().expectMaskedFrames(false).build()));
-        }
-
-        ChannelHandler frameEncoder() {
-            return newWebSocketEncoder();
-        }
     }
 
     private boolean refuse(ChannelHandlerContext ctx, HttpRequest request, LogScope scope, HttpResponseStatus status,
@@ -528,10 +515,5 @@ public final class Upgrader {
         } catch (IllegalArgumentException e) {
             return false;
         }
-    }
-
-    private String webSocketUrl(HttpRequest request) {
-        String host = request.headers().get(HttpHeaderNames.HOST, "localhost");
-        return (config.secure() ? "wss://" : "ws://") + host + request.uri();
     }
 }

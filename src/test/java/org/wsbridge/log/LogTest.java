@@ -32,6 +32,23 @@ class LogTest {
     }
 
     @Test
+    void textPairsOfAScopeFollowThoseOfTheScopesItWasMadeFrom() {
+        LogScope root = new Log(out, LogLevel.ACCESS, CLOCK).root();
+        LogScope request = root.with("url", "ws://h/x");
+        LogScope session = request.with("id", "ab").with("pid", 7);
+        session.debug("session", "below the level: formats nothing");
+        session.access("session", "CONNECT");
+        request.access("http", "NOT FOUND");
+        session.with("status", "exit status 0").access("session", "DISCONNECT");
+        root.access("server", "up");
+        String prefix = "Sun, 06 Dec 2026 12:59:40 +0100 | ACCESS | ";
+        assertEquals(List.of(prefix + "session    | url:'ws://h/x' id:'ab' pid:'7' | CONNECT\n",
+                prefix + "http       | url:'ws://h/x' | NOT FOUND\n",
+                prefix + "session    | url:'ws://h/x' id:'ab' pid:'7' status:'exit status 0' | DISCONNECT\n",
+                prefix + "server     |  | up\n"), out.lines);
+    }
+
+    @Test
     void jsonLineHasTheTextLinesFieldsInOrder() {
         LogScope session = json(LogLevel.ACCESS).root().with("url", "ws://h/x?a=1").with("id", "ab12").with("pid", 42);
         session.access("session", "CONNECT");

@@ -83,11 +83,15 @@ public final class Spawn {
      */
     public static int spawnp(List<byte[]> argv, List<byte[]> env, Optional<byte[]> cwd, int stdin,
                              int stdout, int stderr) throws PosixException {
-        return spawn(argv, env, actions -> {
-            check("posix_spawn_file_actions_adddup2", posix_spawn_file_actions_adddup2(actions, stdin, 0));
-            check("posix_spawn_file_actions_adddup2", posix_spawn_file_actions_adddup2(actions, stdout, 1));
-            check("posix_spawn_file_actions_adddup2", posix_spawn_file_actions_adddup2(actions, stderr, 2));
-            addCommonActions(actions, cwd);
+        // Not a lambda: in C1-compiled code (the launcher's mode) a capturing one is made through a call into the VM.
+        return spawn(argv, env, new FileActions() {
+            @Override
+            public void add(long actions) throws PosixException {
+                check("posix_spawn_file_actions_adddup2", posix_spawn_file_actions_adddup2(actions, stdin, 0));
+                check("posix_spawn_file_actions_adddup2", posix_spawn_file_actions_adddup2(actions, stdout, 1));
+                check("posix_spawn_file_actions_adddup2", posix_spawn_file_actions_adddup2(actions, stderr, 2));
+                addCommonActions(actions, cwd);
+            }
         });
     }
 
