@@ -89,20 +89,20 @@ class AuthBasicIT {
 
     @Test
     void everyBcryptFlavourLetsItsUserIn() throws Exception {
-        Path file = htpasswd("# users", "alice:" + bcrypt("2y", PASSWORD), "bob:" + bcrypt("2a", "b0b"),
+        Path file = htpasswd("# users", "alice:" + bcrypt("2y", PASSWORD), "bob:" + bcrypt("2a", "b0b-pw"),
                 "carol:" + bcrypt("2b", "c4rol"));
         try (Wsbridge server = Wsbridge.start("--auth-basic=" + file, "--loglevel=debug", "env")) {
             Map<String, String> env = env(server, basic("alice", PASSWORD));
             assertEquals("Basic", env.get("AUTH_TYPE"));
             assertEquals("alice", env.get("REMOTE_USER"));
             assertFalse(env.containsKey("HTTP_AUTHORIZATION"), "the password is taken out of the request");
-            assertEquals("bob", env(server, basic("bob", "b0b")).get("REMOTE_USER"));
+            assertEquals("bob", env(server, basic("bob", "b0b-pw")).get("REMOTE_USER"));
             assertEquals("carol", env(server, basic("carol", "c4rol")).get("REMOTE_USER"));
             assertEquals("alice", env(server, basic("alice", PASSWORD)).get("REMOTE_USER"), "remembered");
             assertTrue(threads(server.pid()).stream().anyMatch(t -> t.startsWith("wsbridge-bcrypt")),
                     "bcrypt ran on its own pool: " + threads(server.pid()));
             server.awaitLog(l -> l.contains("DISCONNECT"), Duration.ofSeconds(5));
-            assertNoSecretLogged(server, PASSWORD, "b0b", "c4rol",
+            assertNoSecretLogged(server, PASSWORD, "b0b-pw", "c4rol",
                     basic("alice", PASSWORD).substring("Basic ".length()));
         }
     }
