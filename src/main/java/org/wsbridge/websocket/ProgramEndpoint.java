@@ -1,0 +1,160 @@
+package org.wsbridge.websocket;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.IoEventLoop;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
+import java.util.Optional;
+import org.wsbridge.config.Config;
+import org.wsbridge.config.Launch;
+import org.wsbridge.config.LogLevel;
+import org.wsbridge.log.LogScope;
+import org.wsbridge.metrics.Metrics;
+import org.wsbridge.process.CgiEnvironment;
+import org.wsbridge.process.CgiRequest;
+import org.wsbridge.process.ChildHandler;
+import org.wsbridge.process.ChildProcess;
+import org.wsbridge.process.ExitStatus;
+import org.wsbridge.process.SpawnException;
+import org.wsbridge.process.SpawnRequest;
+import org.wsbridge.process.posix.Errno;
+import org.wsbridge.request.ScriptTarget;
+
+/**
+ * A program per connection: COMMAND or a {@code --dir} script, on pipes or ({@code --pty}) a terminal, joined to
+ * its client by a {@link Session}. The child is started <em>before</em> the 101 goes out, so a program that cannot
+ * start is an HTTP error rather than an open-then-dropped WebSocket (SPEC §2); with {@code --cgiheaders} the 101
+ * waits for the program's CGI header block, which may refuse it ({@link CgiHeaderGate}).
+ */
+final class ProgramEndpoint implements Endpoint {
+    /** {@code --pty}: TERM, and the window size until the client sends its own. */
+    private static final String TERMINAL_TYPE = "xterm-256color";
+    private static final int TERMINAL_COLS = 80;
+    private static final int TERMINAL_ROWS = 24;
+    private final Config config;
+    private final SessionSettings settings;
+    private final UpgradeContext context;
+    private final UpgradeAnswer answer;
+    private final Subprotocols subprotocols;
+    /** {@code --cgiheaders}: each program's header block is read before its 101 ({@link CgiHeaderGate}). */
+    private final boolean cgiHeaders;
+
+    ProgramEndpoint(Config config, SessionSettings settings, UpgradeAnswer answer) {
+        this.config = config;
+        this.settings = settings;
+        this.context = answer.context();
+        this.answer = answer;
+        this.subprotocols = answer.subprotocols();
+        this.cgiHeaders = config.launch().map(Launch::cgiHeaders).orElse(false);
+    }
+
+    @Override
+    public boolean start(ChannelHandlerContext ctx, HttpRequest request, ScriptTarget target, LogScope scope,
+                         String origin, HttpSide http, CgiRequest cgi) {
+        Channel channel = ctx.channel();
+        LogScope sessionScope = scope.with("id", cgi.uniqueId()).with("remote", cgi.remoteHost())
+                .with("command", target.displayCommand()).with("origin", origin);
+        CgiEnvironment env = CgiEnvironment.forWebSocket(context.serverSoftware(), config.passEnv(), cgi);
+        subprotocols.choose(request.headers()).ifPresent(env::putSubprotocol);
+        if (settings.terminal()) {
+            env.putTerminalType(TERMINAL_TYPE);
+        }
+        if (sessionScope.enabled(LogLevel.DEBUG)) {
+            env.asMap().forEach((k, v) -> sessionScope.debug("env", "Std. variable: " + k + "=" + v));
+        }
+        SpawnRequest spawn;
+        try {
+            spawn = new SpawnRequest(target.argv(), env.toBytes(), Optional.empty());
+        } catch (IllegalArgumentException e) {
+            // A NUL byte, e.g. %00 in the path (PATH_INFO): a C string cannot carry it to the program.
+            return answer.refuse(ctx, request, scope, HttpResponseStatus.BAD_REQUEST,
+                    "400 Bad Request: the request cannot be passed to the program (" + e.getMessage() + ")", h -> { });
+        }
+        Session session = new Session(channel, settings, sessionScope,
+                context.metrics().traffic(Metrics.Endpoint.PROGRAM));
+        CgiHeaderGate gate = cgiHeaders ? new CgiHeaderGate(session, channel) : null;
+        ChildProcess child;
+        long spawnStart = System.nanoTime();
+        try {
+            ChildHandler handler = gate != null ? gate : session;
+            child = settings.terminal()
+                    ? ChildProcess.startOnTerminal((IoEventLoop) channel.eventLoop(), context.reaper(), spawn, handler,
+                            channel.alloc(), sessionScope, TERMINAL_COLS, TERMINAL_ROWS)
+                    : ChildProcess.start((IoEventLoop) channel.eventLoop(), context.reaper(), spawn, handler,
+                            channel.alloc(), sessionScope);
+            context.metrics().spawned(System.nanoTime() - spawnStart);
+        } catch (SpawnException e) {
+            context.metrics().spawnFailed();
+            sessionScope.error("process", "Could not launch process " + target.displayCommand() + " ("
+                    + e.getMessage() + ")");
+            boolean outOfDescriptors = e.errno() == Errno.EMFILE || e.errno() == Errno.ENFILE;
+            HttpResponseStatus status = outOfDescriptors
+                    ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.INTERNAL_SERVER_ERROR;
+            answer.reject(ctx, request, status, status.code() + " " + status.reasonPhrase()
+                    + ": could not start the program", h -> { });
+            return false;
+        }
+        session.attach(child);
+        child.exit().addListener(f -> {
+            if (f.isSuccess()) {
+                context.metrics().childExited((ExitStatus) f.getNow());
+            }
+        });
+        child.gone().addListener(f -> context.forks().release());
+        if (gate != null) {
+            awaitHead(ctx, request, session, gate, child, http);
+        } else {
+            handshake(channel, request, session, http, null, EmptyHttpHeaders.INSTANCE);
+        }
+        return true;
+    }
+
+    /** {@code --cgiheaders}: the 101 waits for the program's CGI header block, which may refuse it instead. */
+    private void awaitHead(ChannelHandlerContext ctx, HttpRequest request, Session session, CgiHeaderGate gate,
+                           ChildProcess child, HttpSide http) {
+        Runnable done = http.hold();
+        gate.start(child, new CgiHeaderGate.Outcome() {
+            @Override
+            public void upgrade(HttpHeaders headers) {
+                done.run();
+                handshake(ctx.channel(), request, session, http, gate, headers);
+            }
+
+            @Override
+            public void refuse(FullHttpResponse response) {
+                done.run();
+                answer.send(ctx, request, response);
+            }
+
+            @Override
+            public void fail(HttpResponseStatus status, String body) {
+                done.run();
+                answer.reject(ctx, request, status, body, h -> { });
+            }
+        });
+    }
+
+    /** @param gate the {@code --cgiheaders} gate in front of the session, or null; it put {@code programHeaders} */
+    private void handshake(Channel channel, HttpRequest request, Session session, HttpSide http, CgiHeaderGate gate,
+                           HttpHeaders programHeaders) {
+        Optional<WebSocketServerExtension> compression = answer.compression(request);
+        String subprotocol = subprotocols.choose(request.headers()).orElse(null);
+        answer.handshake(channel, request, subprotocol, compression, programHeaders, http, session.scope(),
+                gate != null ? gate::abort : session::abort, pipeline -> {
+                    compression.ifPresent(e -> PermessageDeflate.install(pipeline, e));
+                    pipeline.addLast("utf8", new TextValidator());
+                    pipeline.addLast("session", session);
+                    context.sessions().add(channel);
+                    answer.counted(channel, Metrics.Endpoint.PROGRAM);
+                    session.upgraded();
+                    if (gate != null) {
+                        gate.opened(); // the output read with the header block follows the 101 first
+                    }
+                });
+    }
+}
