@@ -10,6 +10,8 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
 import java.util.Optional;
+import java.util.function.Consumer;
+import org.wsbridge.config.EnvVar;
 import org.wsbridge.config.Config;
 import org.wsbridge.config.Launch;
 import org.wsbridge.config.LogLevel;
@@ -43,26 +45,42 @@ final class ProgramEndpoint implements Endpoint {
     private final Subprotocols subprotocols;
     /** {@code --cgiheaders}: each program's header block is read before its 101 ({@link CgiHeaderGate}). */
     private final boolean cgiHeaders;
+    /** The host's say over each connection (the library's hook); null for the command-line server. */
+    private final ProgramAdmission admission;
 
-    ProgramEndpoint(Config config, SessionSettings settings, UpgradeAnswer answer) {
+    ProgramEndpoint(Config config, SessionSettings settings, UpgradeAnswer answer, ProgramAdmission admission) {
         this.config = config;
         this.settings = settings;
         this.context = answer.context();
         this.answer = answer;
         this.subprotocols = answer.subprotocols();
         this.cgiHeaders = config.launch().map(Launch::cgiHeaders).orElse(false);
+        this.admission = admission;
     }
 
     @Override
     public boolean start(ChannelHandlerContext ctx, HttpRequest request, ScriptTarget target, LogScope scope,
                          String origin, HttpSide http, CgiRequest cgi) {
         Channel channel = ctx.channel();
+        ProgramAdmission.Verdict verdict = null;
+        if (admission != null) {
+            verdict = admission.admit(channel, request, target, cgi);
+            if (!verdict.admitted()) {
+                return answer.refuse(ctx, request, scope, HttpResponseStatus.valueOf(verdict.status()),
+                        verdict.body(), h -> { });
+            }
+            target = verdict.target();
+            cgi = verdict.cgi();
+        }
         LogScope sessionScope = scope.with("id", cgi.uniqueId()).with("remote", cgi.remoteHost())
                 .with("command", target.displayCommand()).with("origin", origin);
         CgiEnvironment env = CgiEnvironment.forWebSocket(context.serverSoftware(), config.passEnv(), cgi);
         subprotocols.choose(request.headers()).ifPresent(env::putSubprotocol);
         if (settings.terminal()) {
             env.putTerminalType(TERMINAL_TYPE);
+        }
+        if (verdict != null) {
+            verdict.env().forEach((name, value) -> env.put(name, EnvVar.byteString(value)));
         }
         if (sessionScope.enabled(LogLevel.DEBUG)) {
             env.asMap().forEach((k, v) -> sessionScope.debug("env", "Std. variable: " + k + "=" + v));
@@ -105,6 +123,14 @@ final class ProgramEndpoint implements Endpoint {
                 context.metrics().childExited((ExitStatus) f.getNow());
             }
         });
+        if (verdict != null) {
+            Consumer<ExitStatus> exited = verdict.exited();
+            child.exit().addListener(f -> {
+                if (f.isSuccess()) {
+                    exited.accept((ExitStatus) f.getNow());
+                }
+            });
+        }
         child.gone().addListener(f -> context.forks().release());
         if (gate != null) {
             awaitHead(ctx, request, session, gate, child, http);

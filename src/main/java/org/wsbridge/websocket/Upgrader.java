@@ -50,6 +50,20 @@ public final class Upgrader {
 
     /** @param rooms {@link RoomEntrance#of}, which outlives an Upgrader replaced by a reload */
     public Upgrader(Config config, UpgradeContext context, Optional<RoomEntrance> rooms) {
+        this(config, context, rooms, null);
+    }
+
+    /**
+     * A program endpoint whose host has a say over each connection (the library's {@code Bridge}).
+     *
+     * @param admission asked after the checks, before the child starts
+     */
+    public Upgrader(Config config, UpgradeContext context, ProgramAdmission admission) {
+        this(config, context, Optional.empty(), java.util.Objects.requireNonNull(admission));
+    }
+
+    private Upgrader(Config config, UpgradeContext context, Optional<RoomEntrance> rooms,
+                     ProgramAdmission admission) {
         this.config = config;
         this.context = context;
         SessionSettings settings = SessionSettings.of(config);
@@ -62,7 +76,7 @@ public final class Upgrader {
         } else if (rooms.isPresent()) {
             this.endpoint = new RoomEndpoint(rooms.get(), settings, config.passEnv(), answer);
         } else {
-            this.endpoint = new ProgramEndpoint(config, settings, answer);
+            this.endpoint = new ProgramEndpoint(config, settings, answer, admission);
         }
     }
 
