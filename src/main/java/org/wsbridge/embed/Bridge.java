@@ -157,6 +157,13 @@ public final class Bridge implements AutoCloseable {
      * answers WebSocket upgrades of {@code path} (or, with a directory, of {@code path/NAME}) and passes every
      * other request on unchanged. Not sharable: call this in the host's {@code ChannelInitializer}.
      *
+     * <p>On epoll loops the connection is served as the command-line server serves it ({@code wsbridge
+     * --basepath=PATH COMMAND}): the same upgrade checks and refusals (429 with {@code Retry-After} at
+     * maxSessions), the same session and close codes (1000 when the program exits 0, 1011 and its exit status
+     * otherwise). Once a connection has upgraded, this handler and the host's HTTP handlers behind it leave its
+     * pipeline, as it carries WebSocket frames only. On other loops (NIO) the children run on the bridge's own
+     * epoll loops, as with Jakarta.
+     *
      * <p>REMOTE_USER comes from the hook ({@link Decision#withRemoteUser}), as a Netty pipeline has no standard
      * notion of an authenticated user.
      */
