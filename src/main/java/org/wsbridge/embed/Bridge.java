@@ -403,8 +403,10 @@ public final class Bridge implements AutoCloseable {
         /** An upgrade request of this path (or below it, with a directory), as the command-line router passes it on. */
         void upgrade(ChannelHandlerContext ctx, HttpRequest request, HttpSide http) {
             String uri = request.uri();
-            String routed = base.isEmpty() ? uri : "/" + uri.substring(base.length()).replaceFirst("^/", "");
-            ScriptTarget target = scripts.resolve(routed);
+            // As --basepath strips it; a path that names the mount in another spelling (percent-encoded) gets 404.
+            String routed = base.isEmpty() ? uri
+                    : uri.startsWith(base) ? "/" + uri.substring(base.length()).replaceFirst("^/", "") : null;
+            ScriptTarget target = routed == null ? null : scripts.resolve(routed);
             if (target != null && directory.isPresent() && !Files.isExecutable(Path.of(new String(target.argv().get(0),
                     java.nio.charset.StandardCharsets.UTF_8)))) {
                 target = null; // 404, as the builder promises (the command-line server, as websocketd, says 500)

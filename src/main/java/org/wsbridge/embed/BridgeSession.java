@@ -11,6 +11,8 @@ import org.wsbridge.process.ChildProcess;
 import org.wsbridge.process.LineFramer;
 import org.wsbridge.process.SpawnException;
 import org.wsbridge.process.ExitStatus;
+import org.wsbridge.process.StderrLog;
+import org.wsbridge.websocket.Session;
 
 /**
  * One bridged connection, whatever carries it (Netty or Jakarta WebSocket): the child process, its stdout cut
@@ -40,6 +42,8 @@ final class BridgeSession implements ChildHandler {
     private final IoEventLoop loop;
     private final Transport transport;
     private final LineFramer framer;
+    /** Each line of stderr as an ERROR log line, as the command-line server logs it. */
+    private final StderrLog stderrLog;
     private final CountDownLatch goneLatch = new CountDownLatch(1);
     private ChildProcess child;
     private int inFlight;
@@ -53,6 +57,7 @@ final class BridgeSession implements ChildHandler {
         this.loop = loop;
         this.transport = transport;
         this.framer = bridge.binary() ? null : new LineFramer(PooledByteBufAllocator.DEFAULT, bridge.maxLineBytes());
+        this.stderrLog = new StderrLog(PooledByteBufAllocator.DEFAULT, bridge.maxLineBytes(), bridge.log());
     }
 
     /**
@@ -151,15 +156,12 @@ final class BridgeSession implements ChildHandler {
 
     @Override
     public void stderr(ByteBuf chunk) {
-        try {
-            bridge.log().error("stderr", chunk.toString(java.nio.charset.StandardCharsets.UTF_8).stripTrailing());
-        } finally {
-            chunk.release();
-        }
+        stderrLog.feed(chunk);
     }
 
     @Override
     public void stderrEof() {
+        stderrLog.finish();
     }
 
     @Override
@@ -185,13 +187,14 @@ final class BridgeSession implements ChildHandler {
         maybeClose();
     }
 
-    /** The program exited and its output is all sent: close normally, as websocketd does. */
+    /** The program exited and its output is all sent: close saying how it ended, as the Session does. */
     private void maybeClose() {
         if (closeSent || !stdoutDone || !child.exit().isDone() || inFlight > 0) {
             return;
         }
         closeSent = true;
-        transport.close(1000, "");
+        ExitStatus status = child.exit().getNow();
+        transport.close(Session.closeCode(status), Session.closeReason(status));
         end();
     }
 
