@@ -165,6 +165,20 @@ class EmbeddedExamplesIT {
     }
 
     @Test
+    void jakartaSessionsCloseAsTheCommandLineServersDo() throws Exception {
+        Bridge bridge = Bridge.builder().command("sh", "-c", "echo hello; exit 3")
+                .log(new ByteArrayOutputStream(), "error").build();
+        try (JettyGreeter app = new JettyGreeter(0, bridge);
+             WsClient client = WsClient.connect(URI.create("ws://127.0.0.1:" + app.port() + "/ws/greeter"),
+                     basic("alice", "secret"))) {
+            client.expectText("hello");
+            WsClient.Closed closed = client.nextClose();
+            assertEquals(1011, closed.code());
+            assertEquals("exit status 3", closed.reason());
+        }
+    }
+
+    @Test
     void aNettyHostOnNioLoopsIsServedFromTheBridgesOwnLoops() throws Exception {
         Bridge bridge = greeter().build();
         io.netty.channel.MultiThreadIoEventLoopGroup nio = new io.netty.channel.MultiThreadIoEventLoopGroup(1,
