@@ -166,12 +166,13 @@ class EmbeddedExamplesIT {
 
     @Test
     void jakartaSessionsCloseAsTheCommandLineServersDo() throws Exception {
-        Bridge bridge = Bridge.builder().command("sh", "-c", "echo hello; exit 3")
+        // The program answers before it exits: one that writes as it starts may race the container's onOpen.
+        Bridge bridge = Bridge.builder().command("sh", "-c", "read line; echo \"got $line\"; exit 3")
                 .log(new ByteArrayOutputStream(), "error").build();
         try (JettyGreeter app = new JettyGreeter(0, bridge);
              WsClient client = WsClient.connect(URI.create("ws://127.0.0.1:" + app.port() + "/ws/greeter"),
                      basic("alice", "secret"))) {
-            client.expectText("hello");
+            client.send("hi").expectText("got hi");
             WsClient.Closed closed = client.nextClose();
             assertEquals(1011, closed.code());
             assertEquals("exit status 3", closed.reason());
