@@ -35,6 +35,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.wsbridge.config.Access;
 import org.wsbridge.config.Config;
@@ -201,12 +202,16 @@ public final class Bridge implements AutoCloseable {
             session.shutdown();
         }
         for (Channel channel : channels) {
-            channel.eventLoop().execute(() -> {
-                Session session = channel.pipeline().get(Session.class);
-                if (session != null) {
-                    session.shutdown();
-                }
-            });
+            try {
+                channel.eventLoop().execute(() -> {
+                    Session session = channel.pipeline().get(Session.class);
+                    if (session != null) {
+                        session.shutdown();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                channel.close(); // the host's loops are stopping: the connection goes, its session ends the child
+            }
         }
         if (!slots.awaitIdle(closeMs * 3 + 5_000)) {
             log.error("process", "a child did not end in time when the bridge closed");

@@ -3,9 +3,7 @@ package org.wsbridge.embed;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.IoEventLoop;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.wsbridge.process.ChildHandler;
 import org.wsbridge.process.ChildProcess;
 import org.wsbridge.process.LineFramer;
@@ -44,7 +42,6 @@ final class BridgeSession implements ChildHandler {
     private final LineFramer framer;
     /** Each line of stderr as an ERROR log line, as the command-line server logs it. */
     private final StderrLog stderrLog;
-    private final CountDownLatch goneLatch = new CountDownLatch(1);
     private ChildProcess child;
     private int inFlight;
     private boolean stdoutPaused;
@@ -78,7 +75,6 @@ final class BridgeSession implements ChildHandler {
             session.child.closeStdio();
             session.framerDiscard();
             bridge.release(session);
-            session.goneLatch.countDown();
         });
         bridge.register(session);
         return session;
@@ -118,15 +114,6 @@ final class BridgeSession implements ChildHandler {
             }
             end();
         }, () -> { });
-    }
-
-    boolean awaitGone(long nanos) {
-        try {
-            return goneLatch.await(nanos, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     private void end() {

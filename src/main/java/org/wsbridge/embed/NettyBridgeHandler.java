@@ -8,6 +8,7 @@ import io.netty.channel.IoEventLoop;
 import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpContentCompressor;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -121,8 +122,12 @@ final class NettyBridgeHandler extends ChannelInboundHandlerAdapter {
         @Override
         public void leave() {
             ChannelPipeline pipeline = ctx.pipeline();
+            // As Netty's own handshaker: these would take frames for HTTP.
             if (pipeline.get(HttpObjectAggregator.class) != null) {
                 pipeline.remove(HttpObjectAggregator.class);
+            }
+            if (pipeline.get(HttpContentCompressor.class) != null) {
+                pipeline.remove(HttpContentCompressor.class);
             }
             List<String> names = pipeline.names();
             for (int i = names.indexOf(ctx.name()); i >= 0 && i < names.size(); i++) {
