@@ -48,6 +48,10 @@ final class BridgeSession implements ChildHandler {
     private boolean stdoutDone;
     private boolean closeSent;
     private boolean ending;
+    /** The child's whole process group is gone. */
+    private boolean gone;
+    /** {@link #opened} was called: stdout may flow. */
+    private boolean opened;
 
     private BridgeSession(Bridge bridge, IoEventLoop loop, Transport transport) {
         this.bridge = bridge;
@@ -66,18 +70,34 @@ final class BridgeSession implements ChildHandler {
         BridgeSession session = new BridgeSession(bridge, loop, transport);
         session.child = ChildProcess.start(loop, bridge.reaper(), plan.spawn(), session,
                 PooledByteBufAllocator.DEFAULT, bridge.log());
+        session.child.pauseStdout(); // until opened(), as the Session waits for its 101
         session.child.exit().addListener(f -> {
             ExitStatus status = session.child.exit().getNow();
-            bridge.exited(plan.request(), status.signalled() ? 128 + status.signal() : status.exitCode());
+            bridge.exited(plan.request(), Bridge.shellStatus(status));
             session.maybeClose();
         });
         session.child.gone().addListener(f -> {
-            session.child.closeStdio();
-            session.framerDiscard();
+            session.gone = true;
+            if (session.ending) {
+                session.dropPipes();
+            } // else every writer of the pipes is gone: what they hold is delivered, then they reach end of file
             bridge.release(session);
         });
         bridge.register(session);
         return session;
+    }
+
+    /**
+     * The connection is open for messages (any thread): the child's output, held in its pipe since it started,
+     * flows from now on, so nothing it prints at once is sent before the transport can carry it.
+     */
+    void opened() {
+        onLoop(() -> {
+            opened = true;
+            if (!stdoutPaused && !ending) {
+                child.resumeStdout();
+            }
+        }, () -> { });
     }
 
     /** A message from the client (any thread); data is taken over. */
@@ -118,7 +138,19 @@ final class BridgeSession implements ChildHandler {
 
     private void end() {
         ending = true;
+        if (gone) {
+            dropPipes(); // nothing more goes to the client, and a process outside the group may hold them open
+        } else {
+            child.resumeStdout(); // drained (and dropped) so that the child is never stuck writing to nobody
+        }
         child.terminate(bridge.closeMs());
+    }
+
+    /** The session is over and the child's group gone: its pipes and what they left half-read go. */
+    private void dropPipes() {
+        child.closeStdio();
+        framerDiscard();
+        stderrLog.discard();
     }
 
     @Override
@@ -137,6 +169,7 @@ final class BridgeSession implements ChildHandler {
         if (framer != null && !closeSent) {
             framer.finish((buf, index, length) -> send(buf.retainedSlice(index, length)));
         }
+        framerDiscard(); // after the close, what was half a line
         stdoutDone = true;
         maybeClose();
     }
@@ -167,7 +200,7 @@ final class BridgeSession implements ChildHandler {
 
     private void sent() {
         inFlight--;
-        if (stdoutPaused && inFlight <= MAX_IN_FLIGHT / 2 && !ending) {
+        if (stdoutPaused && inFlight <= MAX_IN_FLIGHT / 2 && !ending && opened) {
             stdoutPaused = false;
             child.resumeStdout();
         }

@@ -122,6 +122,7 @@ final class OtherLoopBridgeHandler extends ChannelInboundHandlerAdapter implemen
                     return;
                 }
                 ctx.pipeline().addBefore(ctx.name(), null, new WebSocketFrameAggregator(Integer.MAX_VALUE));
+                session.opened();
             });
         } finally {
             if (!slotPassed) {

@@ -166,12 +166,14 @@ class EmbeddedExamplesIT {
 
     @Test
     void jakartaSessionsCloseAsTheCommandLineServersDo() throws Exception {
-        // The program answers before it exits: one that writes as it starts may race the container's onOpen.
-        Bridge bridge = Bridge.builder().command("sh", "-c", "read line; echo \"got $line\"; exit 3")
+        // It writes as it starts: its output waits until the container's onOpen is done, as the Session's waits
+        // for its 101 (sent during onOpen, it could be lost, and the close behind it too).
+        Bridge bridge = Bridge.builder().command("sh", "-c", "echo hello; read line; echo \"got $line\"; exit 3")
                 .log(new ByteArrayOutputStream(), "error").build();
         try (JettyGreeter app = new JettyGreeter(0, bridge);
              WsClient client = WsClient.connect(URI.create("ws://127.0.0.1:" + app.port() + "/ws/greeter"),
                      basic("alice", "secret"))) {
+            client.expectText("hello");
             client.send("hi").expectText("got hi");
             WsClient.Closed closed = client.nextClose();
             assertEquals(1011, closed.code());
