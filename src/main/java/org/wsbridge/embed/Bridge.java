@@ -1,13 +1,21 @@
 package org.wsbridge.embed;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,16 +35,40 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.wsbridge.config.Access;
+import org.wsbridge.config.Config;
 import org.wsbridge.config.EnvVar;
+import org.wsbridge.config.HeaderRules;
+import org.wsbridge.config.Launch;
+import org.wsbridge.config.Limits;
+import org.wsbridge.config.Listen;
+import org.wsbridge.config.LogFormat;
 import org.wsbridge.config.LogLevel;
+import org.wsbridge.config.Monitoring;
+import org.wsbridge.config.Negotiation;
+import org.wsbridge.config.OriginPolicy;
+import org.wsbridge.config.Proxying;
 import org.wsbridge.log.Log;
 import org.wsbridge.log.LogScope;
 import org.wsbridge.process.CgiEnvironment;
 import org.wsbridge.process.CgiRequest;
+import org.wsbridge.process.ExitStatus;
+import org.wsbridge.process.FdBudget;
+import org.wsbridge.process.ForkLimiter;
 import org.wsbridge.process.Reaper;
 import org.wsbridge.process.SpawnRequest;
+import org.wsbridge.request.HostPort;
+import org.wsbridge.request.ScriptResolver;
+import org.wsbridge.request.ScriptTarget;
+import org.wsbridge.websocket.HttpSide;
+import org.wsbridge.websocket.OriginCheck;
+import org.wsbridge.websocket.ProgramAdmission;
+import org.wsbridge.websocket.ReverseLookup;
+import org.wsbridge.websocket.Session;
+import org.wsbridge.websocket.UpgradeContext;
+import org.wsbridge.websocket.Upgrader;
 
 /**
  * One program (or one directory of programs, {@code --dir} style) made available as WebSocket endpoints of a
@@ -87,7 +119,12 @@ public final class Bridge implements AutoCloseable {
     private final LogScope log;
     private final String serverSoftware;
     private final Set<BridgeSession> sessions = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger active = new AtomicInteger();
+    /** Session slots ({@link Builder#maxSessions}), each held until its child's process group is gone. */
+    private final ForkLimiter slots;
+    /** The Netty connections running a Session, for {@link #close}. */
+    private final ChannelGroup channels = new DefaultChannelGroup("wsbridge-embed", GlobalEventExecutor.INSTANCE);
+    /** What {@link #nettyHandler} serves, per path; built with the first handler of each. */
+    private final Map<String, Mount> mounts = new ConcurrentHashMap<>();
     private final Object groupLock = new Object();
     private MultiThreadIoEventLoopGroup group;
     private volatile boolean closed;
@@ -107,6 +144,7 @@ public final class Bridge implements AutoCloseable {
         this.passEnv = List.copyOf(env);
         this.log = new Log(b.logOut, b.logLevel, Clock.systemUTC()).root().with("embed", "wsbridge");
         this.serverSoftware = "wsbridge/" + version();
+        this.slots = new ForkLimiter(maxSessions);
     }
 
     /** A builder; {@link Builder#command} or {@link Builder#directory} must be set. */
@@ -120,11 +158,18 @@ public final class Bridge implements AutoCloseable {
      * answers WebSocket upgrades of {@code path} (or, with a directory, of {@code path/NAME}) and passes every
      * other request on unchanged. Not sharable: call this in the host's {@code ChannelInitializer}.
      *
+     * <p>On epoll loops the connection is served as the command-line server serves it ({@code wsbridge
+     * --basepath=PATH COMMAND}): the same upgrade checks and refusals (429 with {@code Retry-After} at
+     * maxSessions), the same session and close codes (1000 when the program exits 0, 1011 and its exit status
+     * otherwise). Once a connection has upgraded, this handler and the host's HTTP handlers behind it leave its
+     * pipeline, as it carries WebSocket frames only. On other loops (NIO) the children run on the bridge's own
+     * epoll loops, as with Jakarta.
+     *
      * <p>REMOTE_USER comes from the hook ({@link Decision#withRemoteUser}), as a Netty pipeline has no standard
      * notion of an authenticated user.
      */
     public ChannelHandler nettyHandler(String path) {
-        return new NettyBridgeHandler(this, mountPath(path));
+        return new NettyBridgeHandler(this, mounts.computeIfAbsent(mountPath(path), Mount::new));
     }
 
     /**
@@ -141,7 +186,7 @@ public final class Bridge implements AutoCloseable {
 
     /** Connections bridged now (each with its child process, until the child's process group is gone). */
     public int activeSessions() {
-        return active.get();
+        return slots.active();
     }
 
     /**
@@ -156,13 +201,20 @@ public final class Bridge implements AutoCloseable {
         for (BridgeSession session : sessions) {
             session.shutdown();
         }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(closeMs * 3 + 5_000);
-        for (BridgeSession session : sessions) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0 || !session.awaitGone(left)) {
-                log.error("process", "a child did not end in time when the bridge closed");
-                break;
+        for (Channel channel : channels) {
+            try {
+                channel.eventLoop().execute(() -> {
+                    Session session = channel.pipeline().get(Session.class);
+                    if (session != null) {
+                        session.shutdown();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                channel.close(); // the host's loops are stopping: the connection goes, its session ends the child
             }
+        }
+        if (!slots.awaitIdle(closeMs * 3 + 5_000)) {
+            log.error("process", "a child did not end in time when the bridge closed");
         }
         synchronized (groupLock) {
             if (group != null) {
@@ -219,16 +271,13 @@ public final class Bridge implements AutoCloseable {
         }
     }
 
+    boolean isClosed() {
+        return closed;
+    }
+
     /** Takes a session slot; false if closed or at maxSessions. */
     boolean acquire() {
-        if (closed) {
-            return false;
-        }
-        if (active.incrementAndGet() > maxSessions && maxSessions > 0) {
-            active.decrementAndGet();
-            return false;
-        }
-        return true;
+        return !closed && slots.tryAcquire();
     }
 
     void register(BridgeSession session) {
@@ -246,7 +295,7 @@ public final class Bridge implements AutoCloseable {
 
     /** Gives back a slot taken by {@link #acquire} that no session took over. */
     void releaseSlot() {
-        active.decrementAndGet();
+        slots.release();
     }
 
     /**
@@ -272,13 +321,7 @@ public final class Bridge implements AutoCloseable {
         } else {
             argv = command.orElseThrow();
         }
-        Decision decision;
-        try {
-            decision = hook.decide(request);
-        } catch (RuntimeException e) {
-            log.error("embed", "request hook failed: " + e);
-            decision = Decision.refuse(500, "500 Internal Server Error: request hook failed");
-        }
+        Decision decision = decide(request);
         if (!decision.allowed()) {
             return new Plan(decision, null, request);
         }
@@ -312,6 +355,94 @@ public final class Bridge implements AutoCloseable {
             return new Plan(Decision.refuse(400, "400 Bad Request: the request cannot be passed to the program ("
                     + e.getMessage() + ")"), null, request);
         }
+    }
+
+    /** The hook's decision; a hook that throws refuses with 500. */
+    private Decision decide(BridgeRequest request) {
+        try {
+            return hook.decide(request);
+        } catch (RuntimeException e) {
+            log.error("embed", "request hook failed: " + e);
+            return Decision.refuse(500, "500 Internal Server Error: request hook failed");
+        }
+    }
+
+    /** The status onExit reports: the exit code, or 128 plus the signal's number. */
+    static int shellStatus(ExitStatus status) {
+        return status.signalled() ? 128 + status.signal() : status.exitCode();
+    }
+
+    /**
+     * One path of {@link #nettyHandler}: the command-line server's upgrader, configured as
+     * {@code wsbridge --basepath=PATH [--binary] [--maxforks=N] [--closems=MS] COMMAND} (or {@code --dir}) would be,
+     * with the bridge's hook as its admission and its own session slots, children and log.
+     */
+    final class Mount {
+        private final String path;
+        /** --basepath: empty for / */
+        private final String base;
+        private final Upgrader upgrader;
+        private final ScriptResolver scripts;
+
+        private Mount(String path) {
+            this.path = path;
+            this.base = path.equals("/") ? "" : path;
+            Launch launch = new Launch(command.orElse(List.of()), directory, binary, false);
+            Limits limits = new Limits(maxSessions, 0, maxLineBytes, closeMs, 0, Limits.DEFAULT_CGI_TIMEOUT_MS,
+                    Limits.DEFAULT_CGI_MAX_BODY);
+            Config config = new Config(new Listen(0, List.of(), true, Optional.empty(), Optional.empty()),
+                    Optional.empty(), Optional.of(launch), passEnv, Optional.empty(), Optional.empty(), false, limits,
+                    OriginPolicy.allowAll(), HeaderRules.none(), false, LogLevel.ERROR, LogFormat.TEXT,
+                    new Proxying(base, List.of()), Access.open(), Negotiation.none(), Monitoring.off());
+            UpgradeContext context = new UpgradeContext(slots, new FdBudget(Integer.MAX_VALUE, () -> 0, slots),
+                    reaper(), channels, new OriginCheck(OriginPolicy.allowAll()), serverSoftware,
+                    ReverseLookup.off());
+            this.upgrader = new Upgrader(config, context, Bridge.this::admit);
+            this.scripts = ScriptResolver.of(launch);
+        }
+
+        String path() {
+            return path;
+        }
+
+        /** An upgrade request of this path (or below it, with a directory), as the command-line router passes it on. */
+        void upgrade(ChannelHandlerContext ctx, HttpRequest request, HttpSide http) {
+            String uri = request.uri();
+            // As --basepath strips it; a path that names the mount in another spelling (percent-encoded) gets 404.
+            String routed = base.isEmpty() ? uri
+                    : uri.startsWith(base) ? "/" + uri.substring(base.length()).replaceFirst("^/", "") : null;
+            ScriptTarget target = routed == null ? null : scripts.resolve(routed);
+            if (target != null && directory.isPresent() && !Files.isExecutable(Path.of(new String(target.argv().get(0),
+                    java.nio.charset.StandardCharsets.UTF_8)))) {
+                target = null; // 404, as the builder promises (the command-line server, as websocketd, says 500)
+            }
+            LogScope scope = log.with("url", (ctx.pipeline().get(SslHandler.class) != null ? "https://" : "http://")
+                    + request.headers().get(HttpHeaderNames.HOST, "") + uri);
+            upgrader.upgrade(ctx, request, target == null ? null : target.under(base), scope, http);
+        }
+    }
+
+    /** The hook's say over a connection of a Netty mount, after the upgrade checks. */
+    private ProgramAdmission.Verdict admit(Channel channel, HttpRequest request, ScriptTarget target,
+                                           CgiRequest cgi) {
+        BridgeRequest bridgeRequest = NettyBridgeHandler.describe(channel, request);
+        Decision decision = closed ? Decision.refuse(503, "503 Service Unavailable: the bridge is closed")
+                : decide(bridgeRequest);
+        if (!decision.allowed()) {
+            return ProgramAdmission.Verdict.refuse(decision.status(), decision.reason());
+        }
+        ScriptTarget run = decision.command().map(argv -> new ScriptTarget(argv.stream()
+                .map(a -> a.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toList(), String.join(" ", argv),
+                target.scriptName(), target.pathInfo())).orElse(target);
+        String remoteUser = decision.remoteUser().or(bridgeRequest::user).orElse("");
+        boolean secure = bridgeRequest.secure();
+        String serverPort = HostPort.parse(request.headers().get(HttpHeaderNames.HOST, ""), secure ? 443 : 80).port();
+        CgiRequest asHost = new CgiRequest(cgi.method(), cgi.protocol(), cgi.requestUri(), cgi.path(), cgi.query(),
+                cgi.scriptName(), cgi.pathInfo(), cgi.headers(), cgi.remoteAddr(), cgi.remoteHost(), cgi.remotePort(),
+                cgi.serverName(), serverPort, secure, cgi.uniqueId(), remoteUser.isEmpty() ? ""
+                : bridgeRequest.authType(), EnvVar.byteString(remoteUser));
+        return ProgramAdmission.Verdict.admit(run, asHost, decision.env(),
+                status -> exited(bridgeRequest, shellStatus(status)));
     }
 
     /** What {@link #plan} decided: the hook's decision and, when allowed, the child to start. */

@@ -3,14 +3,14 @@ package org.wsbridge.embed;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.IoEventLoop;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.wsbridge.process.ChildHandler;
 import org.wsbridge.process.ChildProcess;
 import org.wsbridge.process.LineFramer;
 import org.wsbridge.process.SpawnException;
 import org.wsbridge.process.ExitStatus;
+import org.wsbridge.process.StderrLog;
+import org.wsbridge.websocket.Session;
 
 /**
  * One bridged connection, whatever carries it (Netty or Jakarta WebSocket): the child process, its stdout cut
@@ -40,19 +40,25 @@ final class BridgeSession implements ChildHandler {
     private final IoEventLoop loop;
     private final Transport transport;
     private final LineFramer framer;
-    private final CountDownLatch goneLatch = new CountDownLatch(1);
+    /** Each line of stderr as an ERROR log line, as the command-line server logs it. */
+    private final StderrLog stderrLog;
     private ChildProcess child;
     private int inFlight;
     private boolean stdoutPaused;
     private boolean stdoutDone;
     private boolean closeSent;
     private boolean ending;
+    /** The child's whole process group is gone. */
+    private boolean gone;
+    /** {@link #opened} was called: stdout may flow. */
+    private boolean opened;
 
     private BridgeSession(Bridge bridge, IoEventLoop loop, Transport transport) {
         this.bridge = bridge;
         this.loop = loop;
         this.transport = transport;
         this.framer = bridge.binary() ? null : new LineFramer(PooledByteBufAllocator.DEFAULT, bridge.maxLineBytes());
+        this.stderrLog = new StderrLog(PooledByteBufAllocator.DEFAULT, bridge.maxLineBytes(), bridge.log());
     }
 
     /**
@@ -64,19 +70,34 @@ final class BridgeSession implements ChildHandler {
         BridgeSession session = new BridgeSession(bridge, loop, transport);
         session.child = ChildProcess.start(loop, bridge.reaper(), plan.spawn(), session,
                 PooledByteBufAllocator.DEFAULT, bridge.log());
+        session.child.pauseStdout(); // until opened(), as the Session waits for its 101
         session.child.exit().addListener(f -> {
             ExitStatus status = session.child.exit().getNow();
-            bridge.exited(plan.request(), status.signalled() ? 128 + status.signal() : status.exitCode());
+            bridge.exited(plan.request(), Bridge.shellStatus(status));
             session.maybeClose();
         });
         session.child.gone().addListener(f -> {
-            session.child.closeStdio();
-            session.framerDiscard();
+            session.gone = true;
+            if (session.ending) {
+                session.dropPipes();
+            } // else every writer of the pipes is gone: what they hold is delivered, then they reach end of file
             bridge.release(session);
-            session.goneLatch.countDown();
         });
         bridge.register(session);
         return session;
+    }
+
+    /**
+     * The connection is open for messages (any thread): the child's output, held in its pipe since it started,
+     * flows from now on, so nothing it prints at once is sent before the transport can carry it.
+     */
+    void opened() {
+        onLoop(() -> {
+            opened = true;
+            if (!stdoutPaused && !ending) {
+                child.resumeStdout();
+            }
+        }, () -> { });
     }
 
     /** A message from the client (any thread); data is taken over. */
@@ -115,18 +136,21 @@ final class BridgeSession implements ChildHandler {
         }, () -> { });
     }
 
-    boolean awaitGone(long nanos) {
-        try {
-            return goneLatch.await(nanos, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
     private void end() {
         ending = true;
+        if (gone) {
+            dropPipes(); // nothing more goes to the client, and a process outside the group may hold them open
+        } else {
+            child.resumeStdout(); // drained (and dropped) so that the child is never stuck writing to nobody
+        }
         child.terminate(bridge.closeMs());
+    }
+
+    /** The session is over and the child's group gone: its pipes and what they left half-read go. */
+    private void dropPipes() {
+        child.closeStdio();
+        framerDiscard();
+        stderrLog.discard();
     }
 
     @Override
@@ -145,21 +169,19 @@ final class BridgeSession implements ChildHandler {
         if (framer != null && !closeSent) {
             framer.finish((buf, index, length) -> send(buf.retainedSlice(index, length)));
         }
+        framerDiscard(); // after the close, what was half a line
         stdoutDone = true;
         maybeClose();
     }
 
     @Override
     public void stderr(ByteBuf chunk) {
-        try {
-            bridge.log().error("stderr", chunk.toString(java.nio.charset.StandardCharsets.UTF_8).stripTrailing());
-        } finally {
-            chunk.release();
-        }
+        stderrLog.feed(chunk);
     }
 
     @Override
     public void stderrEof() {
+        stderrLog.finish();
     }
 
     @Override
@@ -178,20 +200,21 @@ final class BridgeSession implements ChildHandler {
 
     private void sent() {
         inFlight--;
-        if (stdoutPaused && inFlight <= MAX_IN_FLIGHT / 2 && !ending) {
+        if (stdoutPaused && inFlight <= MAX_IN_FLIGHT / 2 && !ending && opened) {
             stdoutPaused = false;
             child.resumeStdout();
         }
         maybeClose();
     }
 
-    /** The program exited and its output is all sent: close normally, as websocketd does. */
+    /** The program exited and its output is all sent: close saying how it ended, as the Session does. */
     private void maybeClose() {
         if (closeSent || !stdoutDone || !child.exit().isDone() || inFlight > 0) {
             return;
         }
         closeSent = true;
-        transport.close(1000, "");
+        ExitStatus status = child.exit().getNow();
+        transport.close(Session.closeCode(status), Session.closeReason(status));
         end();
     }
 

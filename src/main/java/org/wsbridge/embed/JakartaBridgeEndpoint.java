@@ -131,6 +131,7 @@ public final class JakartaBridgeEndpoint extends Endpoint implements BridgeSessi
                 bridged.fromClient(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8)));
         session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) bytes ->
                 bridged.fromClient(Unpooled.copiedBuffer(bytes)));
+        bridged.opened();
     }
 
     @Override

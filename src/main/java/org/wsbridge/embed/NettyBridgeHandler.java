@@ -1,196 +1,168 @@
 package org.wsbridge.embed;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.IoEventLoop;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpContentCompressor;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.wsbridge.process.SpawnException;
+import org.wsbridge.request.SwitchingProtocols;
+import org.wsbridge.websocket.HttpSide;
 
 /**
- * {@link Bridge#nettyHandler}: behind the host's HTTP codec, answers the WebSocket upgrades of its path and
- * then carries that connection's frames to and from the child; every other request passes on.
+ * {@link Bridge#nettyHandler}: behind the host's HTTP codec, hands the WebSocket upgrades of its path to the
+ * command-line server's upgrader (the same checks, 101, Session, close codes and termination ladder) and passes
+ * every other request on. Once a connection has upgraded, this handler and the host's HTTP handlers behind it
+ * leave its pipeline, and the session's handlers take their place.
+ *
+ * <p>On a host loop that cannot watch pipes (not epoll) it hands over to {@link OtherLoopBridgeHandler}.
  */
-final class NettyBridgeHandler extends ChannelInboundHandlerAdapter implements BridgeSession.Transport {
+final class NettyBridgeHandler extends ChannelInboundHandlerAdapter {
     private final Bridge bridge;
-    private final String mount;
-    private Channel channel;
-    private BridgeSession session;
+    private final Bridge.Mount mount;
     /** The rest of an upgrade request that came without an aggregator: dropped. */
     private boolean skipContent;
 
-    NettyBridgeHandler(Bridge bridge, String mount) {
+    NettyBridgeHandler(Bridge bridge, Bridge.Mount mount) {
         this.bridge = bridge;
         this.mount = mount;
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (!(ctx.channel().eventLoop() instanceof IoEventLoop io && io.isCompatible(EpollIoHandle.class))) {
+            ctx.pipeline().replace(this, ctx.name(), new OtherLoopBridgeHandler(bridge, mount.path()));
+        }
+    }
+
+    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (session != null && msg instanceof WebSocketFrame frame) {
-            frame(ctx, frame);
-        } else if (skipContent && msg instanceof HttpContent content) {
+        if (skipContent && msg instanceof HttpContent content) {
             skipContent = !(content instanceof LastHttpContent);
             content.release();
-        } else if (session == null && msg instanceof HttpRequest request && ours(request)) {
+        } else if (msg instanceof HttpRequest request && ours(request, mount.path())) {
             skipContent = !(request instanceof FullHttpRequest);
             try {
                 upgrade(ctx, request);
             } finally {
-                io.netty.util.ReferenceCountUtil.release(request);
+                ReferenceCountUtil.release(request);
             }
         } else {
             ctx.fireChannelRead(msg);
         }
     }
 
-    private boolean ours(HttpRequest request) {
+    /** A WebSocket upgrade of mount (or below it). */
+    static boolean ours(HttpRequest request, String mount) {
         String path = new QueryStringDecoder(request.uri()).path();
         boolean pathMatches = path.equals(mount) || path.startsWith(mount.equals("/") ? "/" : mount + "/");
         return pathMatches && request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET,
                 true);
     }
 
-    private void upgrade(ChannelHandlerContext ctx, HttpRequest request) {
-        channel = ctx.channel();
+    /** The handshake as the hook sees it. */
+    static BridgeRequest describe(Channel channel, HttpRequest request) {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         Map<String, List<String>> headers = new LinkedHashMap<>();
         request.headers().forEach(h -> headers.computeIfAbsent(h.getKey(), k -> new ArrayList<>()).add(h.getValue()));
-        boolean secure = ctx.pipeline().get(SslHandler.class) != null;
+        boolean secure = channel.pipeline().get(SslHandler.class) != null;
         Optional<InetSocketAddress> remote = channel.remoteAddress() instanceof InetSocketAddress a
                 ? Optional.of(a) : Optional.empty();
-        String rawQuery = uri.rawQuery();
-        BridgeRequest bridgeRequest = new BridgeRequest(uri.path(), rawQuery, headers, remote, Optional.empty(), "",
-                secure);
-        if (!bridge.acquire()) {
-            respond(ctx, request, HttpResponseStatus.TOO_MANY_REQUESTS, "429 Too Many Requests");
+        return new BridgeRequest(uri.path(), uri.rawQuery(), headers, remote, Optional.empty(), "", secure);
+    }
+
+    private void upgrade(ChannelHandlerContext ctx, HttpRequest request) {
+        if (bridge.isClosed()) {
+            OtherLoopBridgeHandler.respond(ctx, request, HttpResponseStatus.TOO_MANY_REQUESTS,
+                    "429 Too Many Requests");
             return;
         }
-        boolean slotPassed = false;
-        try {
-            Bridge.Plan plan = bridge.plan(bridgeRequest, mount);
-            if (!plan.decision().allowed()) {
-                respond(ctx, request, HttpResponseStatus.valueOf(plan.decision().status()), plan.decision().reason());
-                return;
+        mount.upgrade(ctx, request, new HostHttp(ctx));
+    }
+
+    /**
+     * The host's HTTP side of the connection: its codec (Netty's {@code HttpServerCodec}, or a request decoder
+     * and response encoder) gives way to the frame codec, as Netty's own handshaker does it, and the HTTP handlers
+     * from the aggregator to the end of the pipeline leave.
+     */
+    private final class HostHttp implements HttpSide {
+        private final ChannelHandlerContext ctx;
+
+        HostHttp(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Runnable hold() {
+            ctx.channel().config().setAutoRead(false);
+            return () -> ctx.channel().config().setAutoRead(true);
+        }
+
+        @Override
+        public Object switchingProtocols(SwitchingProtocols response) {
+            return response.toFullResponse(); // the host's encoder writes headers, not wsbridge's bytes
+        }
+
+        @Override
+        public void leave() {
+            ChannelPipeline pipeline = ctx.pipeline();
+            // As Netty's own handshaker: these would take frames for HTTP.
+            if (pipeline.get(HttpObjectAggregator.class) != null) {
+                pipeline.remove(HttpObjectAggregator.class);
             }
-            String scheme = secure ? "wss://" : "ws://";
-            WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
-                    scheme + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri(), null, false,
-                    Integer.MAX_VALUE).newHandshaker(request);
-            if (handshaker == null) {
-                respond(ctx, request, HttpResponseStatus.UPGRADE_REQUIRED,
-                        "426 Upgrade Required: unsupported Sec-WebSocket-Version (this server speaks 13)");
-                return;
+            if (pipeline.get(HttpContentCompressor.class) != null) {
+                pipeline.remove(HttpContentCompressor.class);
             }
-            IoEventLoop loop = bridge.loopFor(channel.eventLoop());
-            try {
-                session = loop.inEventLoop() ? BridgeSession.start(bridge, loop, plan, this)
-                        : loop.submit(() -> BridgeSession.start(bridge, loop, plan, this))
-                                .get(10, TimeUnit.SECONDS);
-            } catch (SpawnException e) {
-                spawnFailed(ctx, request, e);
-                return;
-            } catch (ExecutionException e) {
-                spawnFailed(ctx, request, e.getCause());
-                return;
-            } catch (InterruptedException | TimeoutException e) {
-                spawnFailed(ctx, request, e);
-                return;
-            }
-            slotPassed = true;
-            channel.closeFuture().addListener(f -> session.clientGone());
-            FullHttpRequest full = new DefaultFullHttpRequest(request.protocolVersion(), request.method(),
-                    request.uri(), Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE);
-            handshaker.handshake(channel, full).addListener(f -> {
-                if (!f.isSuccess()) {
-                    channel.close();
-                    return;
+            List<String> names = pipeline.names();
+            for (int i = names.indexOf(ctx.name()); i >= 0 && i < names.size(); i++) {
+                ChannelHandler handler = pipeline.get(names.get(i));
+                if (handler != null) {
+                    pipeline.remove(handler);
                 }
-                ctx.pipeline().addBefore(ctx.name(), null, new WebSocketFrameAggregator(Integer.MAX_VALUE));
-            });
-        } finally {
-            if (!slotPassed) {
-                bridge.releaseSlot();
             }
         }
-    }
 
-    private void spawnFailed(ChannelHandlerContext ctx, HttpRequest request, Throwable e) {
-        bridge.log().error("process", "Could not launch process (" + e.getMessage() + ")");
-        respond(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                "500 Internal Server Error: could not start the program");
-    }
-
-    private void frame(ChannelHandlerContext ctx, WebSocketFrame frame) {
-        if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
-            session.fromClient(frame.content());
-        } else if (frame instanceof PingWebSocketFrame) {
-            ctx.writeAndFlush(new PongWebSocketFrame(frame.content()));
-        } else if (frame instanceof CloseWebSocketFrame close) {
-            session.clientGone();
-            ctx.writeAndFlush(close).addListener(ChannelFutureListener.CLOSE);
-        } else {
-            frame.release();
+        @Override
+        public void framesOut(ChannelPipeline pipeline, ChannelHandler frameEncoder) {
+            HttpServerCodec codec = pipeline.get(HttpServerCodec.class);
+            if (codec != null) {
+                pipeline.addBefore(pipeline.context(codec).name(), "wsencoder", frameEncoder);
+                codec.removeOutboundHandler();
+            } else {
+                pipeline.replace(HttpResponseEncoder.class, "wsencoder", frameEncoder);
+            }
         }
-    }
 
-    @Override
-    public void send(ByteBuf data, boolean binary, Runnable done) {
-        WebSocketFrame frame = binary ? new BinaryWebSocketFrame(data) : new TextWebSocketFrame(data);
-        channel.writeAndFlush(frame).addListener(f -> done.run());
-    }
-
-    @Override
-    public void close(int code, String reason) {
-        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    @Override
-    public void reading(boolean on) {
-        channel.config().setAutoRead(on);
-    }
-
-    private static void respond(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status,
-                                String body) {
-        FullHttpResponse response = new DefaultFullHttpResponse(request.protocolVersion(), status,
-                Unpooled.copiedBuffer(body + "\n", StandardCharsets.UTF_8));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-        HttpUtil.setContentLength(response, response.content().readableBytes());
-        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        @Override
+        public void framesIn(ChannelPipeline pipeline, ChannelHandler frameDecoder) {
+            HttpServerCodec codec = pipeline.get(HttpServerCodec.class);
+            String name = codec != null ? pipeline.context(codec).name()
+                    : pipeline.context(HttpRequestDecoder.class).name();
+            pipeline.addAfter(name, "wsdecoder", frameDecoder);
+            pipeline.channel().config().setAutoRead(true);
+            pipeline.remove(name); // the decoder hands its unread bytes to the next handler, the frame decoder
+        }
     }
 }

@@ -28,6 +28,11 @@ public final class StderrLog {
         lines.finish(this::log);
     }
 
+    /** Drops a line whose end has not come (the pipe is closed before its end of file). */
+    public void discard() {
+        lines.discard();
+    }
+
     private void log(ByteBuf buf, int index, int length) {
         scope.error("stderr", buf.toString(index, length, StandardCharsets.UTF_8));
     }

@@ -3,9 +3,12 @@ package org.wsbridge.request;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -84,15 +87,45 @@ public final class SwitchingProtocols extends DefaultHttpResponse {
         Iterator<Entry<CharSequence, CharSequence>> entries = headers.iteratorCharSequence();
         while (entries.hasNext()) {
             Entry<CharSequence, CharSequence> header = entries.next();
-            CharSequence name = header.getKey();
-            if (HttpHeaderNames.UPGRADE.contentEqualsIgnoreCase(name)
-                    || HttpHeaderNames.CONNECTION.contentEqualsIgnoreCase(name)
-                    || HttpHeaderNames.SEC_WEBSOCKET_ACCEPT.contentEqualsIgnoreCase(name)
-                    || subprotocolChosen && HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL.contentEqualsIgnoreCase(name)) {
-                continue;
+            if (!handshakeOwn(header.getKey(), subprotocolChosen)) {
+                HttpCodec.writeHeader(header.getKey(), header.getValue(), out);
             }
-            HttpCodec.writeHeader(name, header.getValue(), out);
         }
+    }
+
+    private static void addHeaders(HttpHeaders headers, boolean subprotocolChosen, HttpHeaders to) {
+        for (Entry<String, String> header : headers) {
+            if (!handshakeOwn(header.getKey(), subprotocolChosen)) {
+                to.add(header.getKey(), header.getValue());
+            }
+        }
+    }
+
+    private static boolean handshakeOwn(CharSequence name, boolean subprotocolChosen) {
+        return HttpHeaderNames.UPGRADE.contentEqualsIgnoreCase(name)
+                || HttpHeaderNames.CONNECTION.contentEqualsIgnoreCase(name)
+                || HttpHeaderNames.SEC_WEBSOCKET_ACCEPT.contentEqualsIgnoreCase(name)
+                || subprotocolChosen && HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL.contentEqualsIgnoreCase(name);
+    }
+
+    /**
+     * The same 101 as a response whose headers hold what {@link #encode} writes as bytes, in the same order, for
+     * an HTTP encoder other than {@link HttpCodec} (a host's, in the library).
+     */
+    public FullHttpResponse toFullResponse() {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.SWITCHING_PROTOCOLS, Unpooled.EMPTY_BUFFER);
+        HttpHeaders headers = response.headers();
+        boolean subprotocolChosen = subprotocol != null;
+        addHeaders(template.configured, subprotocolChosen, headers);
+        addHeaders(more, subprotocolChosen, headers);
+        headers.add(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+        headers.add(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT, accept);
+        if (subprotocolChosen) {
+            headers.add(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, subprotocol);
+        }
+        headers.add(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        return response;
     }
 
     private static byte[] ascii(String s) {
@@ -110,6 +143,8 @@ public final class SwitchingProtocols extends DefaultHttpResponse {
     /** The part of every 101 that only the configuration decides ({@code --header}, {@code --header-ws}). */
     public static final class Template {
         private final byte[] head;
+        /** The configured headers themselves, for {@link #toFullResponse}. */
+        private final HttpHeaders configured;
         /** The same, for a 101 that names a subprotocol: a configured Sec-WebSocket-Protocol gives way to it. */
         private final Template withSubprotocol;
 
@@ -123,6 +158,7 @@ public final class SwitchingProtocols extends DefaultHttpResponse {
             out.writeBytes(STATUS_LINE);
             writeHeaders(configured, subprotocolChosen, out);
             this.head = ByteBufUtil.getBytes(out);
+            this.configured = configured;
             this.withSubprotocol = subprotocolChosen ? this : new Template(configured, true);
         }
 

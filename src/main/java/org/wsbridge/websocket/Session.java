@@ -407,9 +407,7 @@ public final class Session extends ClientFrames implements ChildHandler {
             return;
         }
         state = State.CLOSING;
-        CloseWebSocketFrame close = exitStatus.success()
-                ? new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE.code(), "")
-                : new CloseWebSocketFrame(WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code(), exitStatus.describe());
+        CloseWebSocketFrame close = new CloseWebSocketFrame(closeCode(exitStatus), closeReason(exitStatus));
         channel.writeAndFlush(close).addListener(f -> {
             if (!f.isSuccess()) {
                 channel.close();
@@ -418,6 +416,17 @@ public final class Session extends ClientFrames implements ChildHandler {
                         TimeUnit.MILLISECONDS); // cancelled in closed()
             }
         });
+    }
+
+    /** The close code that says how the child ended: 1000 for exit status 0, else 1011 (SPEC §4). */
+    public static int closeCode(ExitStatus status) {
+        return status.success() ? WebSocketCloseStatus.NORMAL_CLOSURE.code()
+                : WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code();
+    }
+
+    /** Its reason: empty for 1000, else the status ({@code exit status 3}, {@code signal TERM}). */
+    public static String closeReason(ExitStatus status) {
+        return status.success() ? "" : status.describe();
     }
 
     // ---- the client leaving

@@ -149,6 +149,69 @@ class EmbeddedExamplesIT {
     }
 
     @Test
+    void nettySessionsAreTheCommandLineServersSessions() throws Exception {
+        // The Netty path runs the command-line server's Session: a failing program's close frame says how it
+        // ended (1011 with the status, SPEC §4; the library's own session said 1000), and a line over maxLineBytes
+        // goes out in pieces.
+        try (NettyGreeter app = new NettyGreeter(0, Bridge.builder().command("sh", "-c",
+                "echo hello; echo abcdefgh; exit 3").maxLineBytes(4).log(new ByteArrayOutputStream(), "error"));
+             WsClient client = WsClient.connect(URI.create("ws://127.0.0.1:" + app.port() + "/ws/greeter"),
+                     basic("alice", "secret"))) {
+            client.expectText("hell", "o", "abcd", "efgh");
+            WsClient.Closed closed = client.nextClose();
+            assertEquals(1011, closed.code());
+            assertEquals("exit status 3", closed.reason());
+        }
+    }
+
+    @Test
+    void jakartaSessionsCloseAsTheCommandLineServersDo() throws Exception {
+        // It writes as it starts: its output waits until the container's onOpen is done, as the Session's waits
+        // for its 101 (sent during onOpen, it could be lost, and the close behind it too).
+        Bridge bridge = Bridge.builder().command("sh", "-c", "echo hello; read line; echo \"got $line\"; exit 3")
+                .log(new ByteArrayOutputStream(), "error").build();
+        try (JettyGreeter app = new JettyGreeter(0, bridge);
+             WsClient client = WsClient.connect(URI.create("ws://127.0.0.1:" + app.port() + "/ws/greeter"),
+                     basic("alice", "secret"))) {
+            client.expectText("hello");
+            client.send("hi").expectText("got hi");
+            WsClient.Closed closed = client.nextClose();
+            assertEquals(1011, closed.code());
+            assertEquals("exit status 3", closed.reason());
+        }
+    }
+
+    @Test
+    void aNettyHostOnNioLoopsIsServedFromTheBridgesOwnLoops() throws Exception {
+        Bridge bridge = greeter().build();
+        io.netty.channel.MultiThreadIoEventLoopGroup nio = new io.netty.channel.MultiThreadIoEventLoopGroup(1,
+                io.netty.channel.nio.NioIoHandler.newFactory());
+        try {
+            io.netty.channel.Channel server = new io.netty.bootstrap.ServerBootstrap().group(nio)
+                    .channel(io.netty.channel.socket.nio.NioServerSocketChannel.class)
+                    .childHandler(new io.netty.channel.ChannelInitializer<io.netty.channel.Channel>() {
+                        @Override
+                        protected void initChannel(io.netty.channel.Channel ch) {
+                            ch.pipeline().addLast(new io.netty.handler.codec.http.HttpServerCodec(),
+                                    bridge.nettyHandler("/ws"));
+                        }
+                    }).bind("127.0.0.1", 0).sync().channel();
+            int port = ((java.net.InetSocketAddress) server.localAddress()).getPort();
+            try (WsClient client = WsClient.connect(URI.create("ws://127.0.0.1:" + port + "/ws"))) {
+                client.expectText("hello nobody");
+                client.send("hi").expectText("nobody said: hi");
+                client.sendClose(1000, "");
+                assertEquals(1000, client.nextClose().code());
+            }
+            server.close().sync();
+        } finally {
+            bridge.close();
+            nio.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        assertEquals(0, bridge.activeSessions());
+    }
+
+    @Test
     void closingTheHostContextEndsEveryChild() throws Exception {
         // Ignores SIGINT and stdin's end: only the ladder's SIGTERM ends it. One process (exec), no orphan: the
         // library leaves orphans to the host's init, and the init of some containers never reaps them.

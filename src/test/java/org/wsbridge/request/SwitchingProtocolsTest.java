@@ -79,4 +79,30 @@ class SwitchingProtocolsTest {
                         + "\r\n" + HANDSHAKE + "Sec-WebSocket-Protocol: chat\r\nConnection: Upgrade\r\n\r\n",
                 written(template.response(KEY, "chat", more)));
     }
+
+    /** What Netty's own HttpServerCodec (a host's, in the library) writes for the same 101 as a full response. */
+    private static String writtenByNetty(SwitchingProtocols response) {
+        EmbeddedChannel ch = new EmbeddedChannel(new io.netty.handler.codec.http.HttpServerCodec());
+        ch.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: h\r\n\r\n", StandardCharsets.US_ASCII));
+        ch.inboundMessages().forEach(io.netty.util.ReferenceCountUtil::release);
+        ch.writeOutbound(response.toFullResponse());
+        StringBuilder out = new StringBuilder();
+        ByteBuf buf;
+        while ((buf = ch.readOutbound()) != null) {
+            out.append(buf.toString(StandardCharsets.ISO_8859_1));
+            buf.release();
+        }
+        ch.finishAndReleaseAll();
+        return out.toString();
+    }
+
+    @Test
+    void asAFullResponseItCarriesTheSameHeadersInTheSameOrder() {
+        SwitchingProtocols.Template template = new SwitchingProtocols.Template(new DefaultHttpHeaders()
+                .add("X-A", "1").add("Connection", "keep").add("Sec-WebSocket-Protocol", "other"));
+        HttpHeaders more = new DefaultHttpHeaders().add("X-Prog", "1");
+        assertEquals(STATUS + "X-A: 1\r\nX-Prog: 1\r\nupgrade: websocket\r\nsec-websocket-accept: "
+                        + "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nsec-websocket-protocol: chat\r\nconnection: upgrade\r\n\r\n",
+                writtenByNetty(template.response(KEY, "chat", more)));
+    }
 }
