@@ -27,6 +27,11 @@ class SwitchingProtocolsTest {
         ch.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade"
                 + "\r\nSec-WebSocket-Key: " + KEY + "\r\nSec-WebSocket-Version: 13\r\n\r\n", StandardCharsets.US_ASCII));
         ch.inboundMessages().forEach(io.netty.util.ReferenceCountUtil::release);
+        return writtenAfterRequest(ch, response);
+    }
+
+    /** Writes response on ch and returns the bytes that come out, then closes ch. */
+    private static String writtenAfterRequest(EmbeddedChannel ch, Object response) {
         ch.writeOutbound(response);
         StringBuilder out = new StringBuilder();
         ByteBuf buf;
@@ -85,15 +90,7 @@ class SwitchingProtocolsTest {
         EmbeddedChannel ch = new EmbeddedChannel(new io.netty.handler.codec.http.HttpServerCodec());
         ch.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: h\r\n\r\n", StandardCharsets.US_ASCII));
         ch.inboundMessages().forEach(io.netty.util.ReferenceCountUtil::release);
-        ch.writeOutbound(response.toFullResponse());
-        StringBuilder out = new StringBuilder();
-        ByteBuf buf;
-        while ((buf = ch.readOutbound()) != null) {
-            out.append(buf.toString(StandardCharsets.ISO_8859_1));
-            buf.release();
-        }
-        ch.finishAndReleaseAll();
-        return out.toString();
+        return writtenAfterRequest(ch, response.toFullResponse());
     }
 
     @Test
