@@ -47,6 +47,8 @@ final class BridgeSession implements ChildHandler {
     private boolean stdoutDone;
     private boolean closeSent;
     private boolean ending;
+    private boolean groupGone;
+    private boolean finished;
 
     private BridgeSession(Bridge bridge, IoEventLoop loop, Transport transport) {
         this.bridge = bridge;
@@ -70,10 +72,8 @@ final class BridgeSession implements ChildHandler {
             session.maybeClose();
         });
         session.child.gone().addListener(f -> {
-            session.child.closeStdio();
-            session.framerDiscard();
-            bridge.release(session);
-            session.goneLatch.countDown();
+            session.groupGone = true;
+            session.finishIfDone();
         });
         bridge.register(session);
         return session;
@@ -115,6 +115,11 @@ final class BridgeSession implements ChildHandler {
         }, () -> { });
     }
 
+    /** Bytes queued for the child's stdin, not yet written to its pipe (on the loop). */
+    long stdinQueued() {
+        return finished ? 0 : child.stdinPending();
+    }
+
     boolean awaitGone(long nanos) {
         try {
             return goneLatch.await(nanos, TimeUnit.NANOSECONDS);
@@ -127,6 +132,23 @@ final class BridgeSession implements ChildHandler {
     private void end() {
         ending = true;
         child.terminate(bridge.closeMs());
+        finishIfDone();
+    }
+
+    /**
+     * Once the child's group is gone and its output read to the end (or no longer wanted): the pipes are closed
+     * and the slot given back. The reaper may report the group gone before the loop has read what a short-lived
+     * program wrote just before exiting; closing stdout then would lose that output and the close after it.
+     */
+    private void finishIfDone() {
+        if (finished || !groupGone || !(stdoutDone || ending)) {
+            return;
+        }
+        finished = true;
+        child.closeStdio();
+        framerDiscard();
+        bridge.release(this);
+        goneLatch.countDown();
     }
 
     @Override
@@ -147,6 +169,7 @@ final class BridgeSession implements ChildHandler {
         }
         stdoutDone = true;
         maybeClose();
+        finishIfDone();
     }
 
     @Override
