@@ -132,8 +132,9 @@ public final class Bridge implements AutoCloseable {
     /**
      * A Jakarta WebSocket endpoint configuration for {@code path} (with a directory, {@code path/{script}}), for
      * {@code jakarta.websocket.server.ServerContainer#addEndpoint}. The handshake's headers, query, user principal
-     * (REMOTE_USER) and the container's remote address (the {@code jakarta.websocket.endpoint.remoteAddress} user
-     * property, which Jetty and Tomcat set) feed the CGI environment. Needs {@code jakarta.websocket-api} 2.1 or
+     * (REMOTE_USER) and the client's address feed the CGI environment; the address comes from a
+     * {@link RemoteAddressListener} installed in the servlet context (which Tomcat needs), else from Jetty's
+     * {@code jakarta.websocket.endpoint.remoteAddress} user property. Needs {@code jakarta.websocket-api} 2.1 or
      * later at run time, which the servlet container provides.
      */
     public jakarta.websocket.server.ServerEndpointConfig endpointConfig(String path) {

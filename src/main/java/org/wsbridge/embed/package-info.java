@@ -5,7 +5,9 @@
  * handler ({@link org.wsbridge.embed.Bridge#nettyHandler}) and a Jakarta WebSocket endpoint configuration
  * ({@link org.wsbridge.embed.Bridge#endpointConfig}) for Jetty 12 (ee10) or Tomcat 11. Each WebSocket connection
  * gets its own child process with the CGI environment of the command-line server; the host decides per request
- * through a {@link org.wsbridge.embed.Bridge.RequestHook} ({@link org.wsbridge.embed.Decision}).
+ * through a {@link org.wsbridge.embed.Bridge.RequestHook} ({@link org.wsbridge.embed.Decision}). In a servlet
+ * container, {@link org.wsbridge.embed.RemoteAddressListener} gives the endpoint the client's address (Tomcat has
+ * no other way).
  *
  * <p>Inside a host JVM, wsbridge keeps to itself: it reaps only the children it started (through pidfds, Linux
  * 5.3 or later), so {@code java.lang.Process} keeps working; it installs no signal handler, never calls
