@@ -33,6 +33,8 @@ public final class RemoteAddressListener implements ServletRequestListener {
                 && request.getRemoteAddr() != null) {
             UPGRADING.set(InetSocketAddress.createUnresolved(request.getRemoteAddr(),
                     Math.max(0, request.getRemotePort())));
+        } else {
+            UPGRADING.remove(); // should a container ever skip requestDestroyed, no older address stays
         }
     }
 

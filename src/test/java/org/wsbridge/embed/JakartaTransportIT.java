@@ -1,7 +1,6 @@
 package org.wsbridge.embed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -145,6 +144,5 @@ class JakartaTransportIT {
         assertTrue(max > 0, kind + ": no pause logged:\n" + log);
         assertTrue(max <= (1 << 20) + size + 1, kind + ": " + max + " bytes queued for stdin");
         assertTrue(log.contains("did not read its input"), kind + ": the 1008 close is not logged:\n" + log);
-        assertFalse(log.contains("Exception"), log);
     }
 }
