@@ -34,7 +34,7 @@ final class BridgeSession implements ChildHandler {
     /** Messages sent but not yet written before stdout pauses. */
     private static final int MAX_IN_FLIGHT = 16;
     /** Bytes queued for stdin before the client's messages stop being read. */
-    private static final long STDIN_HIGH_WATER = 1 << 20;
+    static final long STDIN_HIGH_WATER = 1 << 20;
 
     private final Bridge bridge;
     private final IoEventLoop loop;

@@ -64,11 +64,15 @@ public final class JakartaBridgeEndpoint extends Endpoint implements BridgeSessi
     /** Messages passed to the session, and those whose stdin write the loop has done. */
     private long delivered;
     private long taken;
+    /** Bytes passed to the session up to the message last taken, and what stdin held then. */
+    private long takenBytes;
+    private long stdinQueuedWhenTaken;
     /** The program's stdin is over its mark (set on the loop by the session); messages wait. */
     private boolean paused;
     private boolean pauseLogged;
-    private long stdinQueued;
     private boolean closed;
+    /** Bytes passed to the session (with text's newlines); only the delivering thread uses it. */
+    private long deliveredBytes;
 
     private JakartaBridgeEndpoint(Bridge bridge, String mount, AtomicBoolean noAddressLogged) {
         this.bridge = bridge;
@@ -170,10 +174,12 @@ public final class JakartaBridgeEndpoint extends Endpoint implements BridgeSessi
     }
 
     /**
-     * Passes a client's message to the session, then, on the container's thread, waits until the loop has
-     * written it to stdin and, if stdin is then over its mark, until it drains (at most the bridge's stdinWait).
-     * So at most one message is queued beyond the mark, and while this thread waits the container reads nothing
-     * more from the connection.
+     * Passes a client's message to the session, then, on the container's thread (the container delivers one
+     * message of a connection at a time), waits if stdin may be over its mark: until the loop has written the
+     * message and, if stdin is then over the mark, until it drains (at most the bridge's stdinWait). So at most
+     * one message is queued beyond the mark, and while this thread waits the container reads nothing more from
+     * the connection. Stdin holds at most what it held when a message was last taken plus what came after; while
+     * that is under the mark, the message is not waited for.
      */
     private void deliver(ByteBuf data) {
         long seq;
@@ -184,9 +190,16 @@ public final class JakartaBridgeEndpoint extends Endpoint implements BridgeSessi
             }
             seq = ++delivered;
         }
+        deliveredBytes += data.readableBytes() + (bridge.binary() ? 0 : 1);
+        long total = deliveredBytes;
         bridged.fromClient(data);
+        synchronized (gate) {
+            if (!paused && stdinQueuedWhenTaken + total - takenBytes <= BridgeSession.STDIN_HIGH_WATER) {
+                return;
+            }
+        }
         try {
-            loop.execute(() -> taken(seq)); // after fromClient's write: the loop runs tasks in order
+            loop.execute(() -> taken(seq, total)); // after fromClient's write: the loop runs tasks in order
         } catch (RejectedExecutionException e) {
             return; // the bridge is closed: its sessions are ending
         }
@@ -209,7 +222,7 @@ public final class JakartaBridgeEndpoint extends Endpoint implements BridgeSessi
             if (closed || (taken >= seq && !paused)) {
                 return;
             }
-            queued = stdinQueued;
+            queued = stdinQueuedWhenTaken;
         }
         bridge.log().error("session", "The program did not read its input for " + waitMs + " ms (" + queued
                 + " bytes queued): closing the connection with " + STDIN_STALLED);
@@ -217,13 +230,14 @@ public final class JakartaBridgeEndpoint extends Endpoint implements BridgeSessi
         bridged.clientGone();
     }
 
-    /** On the loop: the message seq has been written to stdin (or queued for it). */
-    private void taken(long seq) {
+    /** On the loop: the message seq, up to total bytes, has been written to stdin (or queued for it). */
+    private void taken(long seq, long total) {
         long queued = bridged.stdinQueued();
         boolean log;
         synchronized (gate) {
             taken = seq;
-            stdinQueued = queued;
+            takenBytes = total;
+            stdinQueuedWhenTaken = queued;
             log = paused && !pauseLogged;
             pauseLogged |= paused;
             gate.notifyAll();
