@@ -112,6 +112,7 @@ public final class Bridge implements AutoCloseable {
     private final int maxSessions;
     private final int maxLineBytes;
     private final long closeMs;
+    private final long stdinWaitMs;
     private final List<EnvVar> passEnv;
     private final RequestHook hook;
     private final ExitListener exits;
@@ -136,6 +137,7 @@ public final class Bridge implements AutoCloseable {
         this.maxSessions = b.maxSessions;
         this.maxLineBytes = b.maxLineBytes;
         this.closeMs = b.closeMs;
+        this.stdinWaitMs = b.stdinWaitMs;
         this.hook = b.hook;
         this.exits = b.exits;
         this.loopThreads = b.loopThreads;
@@ -175,8 +177,9 @@ public final class Bridge implements AutoCloseable {
     /**
      * A Jakarta WebSocket endpoint configuration for {@code path} (with a directory, {@code path/{script}}), for
      * {@code jakarta.websocket.server.ServerContainer#addEndpoint}. The handshake's headers, query, user principal
-     * (REMOTE_USER) and the container's remote address (the {@code jakarta.websocket.endpoint.remoteAddress} user
-     * property, which Jetty and Tomcat set) feed the CGI environment. Needs {@code jakarta.websocket-api} 2.1 or
+     * (REMOTE_USER) and the client's address feed the CGI environment; the address comes from a
+     * {@link RemoteAddressListener} installed in the servlet context (which Tomcat needs), else from Jetty's
+     * {@code jakarta.websocket.endpoint.remoteAddress} user property. Needs {@code jakarta.websocket-api} 2.1 or
      * later at run time, which the servlet container provides.
      */
     public jakarta.websocket.server.ServerEndpointConfig endpointConfig(String path) {
@@ -235,6 +238,10 @@ public final class Bridge implements AutoCloseable {
 
     long closeMs() {
         return closeMs;
+    }
+
+    long stdinWaitMs() {
+        return stdinWaitMs;
     }
 
     LogScope log() {
@@ -482,6 +489,7 @@ public final class Bridge implements AutoCloseable {
         private int maxSessions;
         private int maxLineBytes = 1 << 20;
         private long closeMs;
+        private long stdinWaitMs = 30_000;
         private final Map<String, String> env = new LinkedHashMap<>();
         private RequestHook hook = request -> Decision.allow();
         private ExitListener exits = (request, status) -> { };
@@ -558,6 +566,20 @@ public final class Bridge implements AutoCloseable {
                 throw new IllegalArgumentException("closeMs < 0");
             }
             this.closeMs = ms;
+            return this;
+        }
+
+        /**
+         * Jakarta WebSocket only: how long a client's message may wait while the program's stdin holds more than
+         * 1 MiB that it has not read (default 30 s). The container's thread that delivers the connection's
+         * messages waits with it, so the container stops reading that connection; past the wait the connection is
+         * closed with 1008 and the child ended (a Netty host just stops reading the connection, without a bound).
+         */
+        public Builder stdinWait(java.time.Duration wait) {
+            if (wait.isNegative() || wait.isZero()) {
+                throw new IllegalArgumentException("stdinWait <= 0");
+            }
+            this.stdinWaitMs = wait.toMillis();
             return this;
         }
 

@@ -34,7 +34,7 @@ final class BridgeSession implements ChildHandler {
     /** Messages sent but not yet written before stdout pauses. */
     private static final int MAX_IN_FLIGHT = 16;
     /** Bytes queued for stdin before the client's messages stop being read. */
-    private static final long STDIN_HIGH_WATER = 1 << 20;
+    static final long STDIN_HIGH_WATER = 1 << 20;
 
     private final Bridge bridge;
     private final IoEventLoop loop;
@@ -134,6 +134,11 @@ final class BridgeSession implements ChildHandler {
             }
             end();
         }, () -> { });
+    }
+
+    /** Bytes queued for the child's stdin, not yet written to its pipe (on the loop). */
+    long stdinQueued() {
+        return ending && gone ? 0 : child.stdinPending();
     }
 
     private void end() {

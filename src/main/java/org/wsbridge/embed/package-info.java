@@ -5,7 +5,9 @@
  * handler ({@link org.wsbridge.embed.Bridge#nettyHandler}) and a Jakarta WebSocket endpoint configuration
  * ({@link org.wsbridge.embed.Bridge#endpointConfig}) for Jetty 12 (ee10) or Tomcat 11. Each WebSocket connection
  * gets its own child process with the CGI environment of the command-line server; the host decides per request
- * through a {@link org.wsbridge.embed.Bridge.RequestHook} ({@link org.wsbridge.embed.Decision}).
+ * through a {@link org.wsbridge.embed.Bridge.RequestHook} ({@link org.wsbridge.embed.Decision}). In a servlet
+ * container, {@link org.wsbridge.embed.RemoteAddressListener} gives the endpoint the client's address (Tomcat has
+ * no other way).
  *
  * <p><b>One session core.</b> This package is a thin shell over the command-line server's: on Netty epoll loops
  * a connection goes through the same {@code websocket.Upgrader} (checks, 101, frame codec) and runs the same

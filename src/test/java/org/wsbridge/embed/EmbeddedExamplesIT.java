@@ -286,4 +286,41 @@ class EmbeddedExamplesIT {
             host.shutdown();
         }
     }
+
+    @Test
+    void nettyKeepsTheOutputAndCloseOfAProgramThatExitsAtOnce() throws Exception {
+        // The session's pipes used to close as soon as the reaper saw the child's group gone, which could come
+        // before the loop had read the program's last output: lines and close lost (JakartaTransportIT too).
+        List<String> expected = List.of("one", "two", "three", "four", "five", "six", "seven", "eight");
+        List<String> wrong = new CopyOnWriteArrayList<>();
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        try (NettyGreeter app = new NettyGreeter(0, Bridge.builder()
+                .command("sh", "-c", "printf '%s\\n' " + String.join(" ", expected))
+                .log(new ByteArrayOutputStream(), "error"))) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                int n = i;
+                done.add(clients.submit(() -> {
+                    if (wrong.size() >= 5) {
+                        return;
+                    }
+                    try (WsClient client = WsClient.connect(URI.create("ws://127.0.0.1:" + app.port()
+                            + "/ws/greeter"), basic("alice", "secret"))) {
+                        WsClient.Texts texts = client.nextTexts();
+                        if (!texts.texts().equals(expected) || !texts.end().equals(new WsClient.Closed(1000, ""))) {
+                            wrong.add("session " + n + ": " + texts);
+                        }
+                    } catch (AssertionError e) {
+                        wrong.add("session " + n + ": " + e.getMessage());
+                    }
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            assertEquals(List.of(), wrong, "sessions that lost output or their close");
+        } finally {
+            clients.shutdownNow();
+        }
+    }
 }
