@@ -129,8 +129,16 @@ class JakartaTransportIT {
                     // the connection closed under the sends: expected
                 }
             });
-            WsClient.Closed close = client.nextClose();
-            assertEquals(1008, close.code(), kind + ": " + close);
+            // The server closes with 1008 while the client is still sending: the client may see its close frame,
+            // or (the server's socket closed on unread bytes answers with a reset) only a broken connection.
+            // Which close was sent is in the log, checked below.
+            WsClient.Event end = client.next();
+            if (end instanceof WsClient.Closed close) {
+                assertEquals(1008, close.code(), kind + ": " + close);
+            } else {
+                assertTrue(end instanceof WsClient.Failed f && f.error() instanceof java.io.IOException,
+                        kind + ": expected a close or a broken connection, got " + end);
+            }
             sender.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             assertTrue(sent.get() < 10_000, kind + ": every message was taken (" + sent + ")");
             Poll.until(() -> bridge.activeSessions() == 0, TIMEOUT, () -> bridge.activeSessions() + " sessions left");
@@ -143,6 +151,7 @@ class JakartaTransportIT {
         }
         assertTrue(max > 0, kind + ": no pause logged:\n" + log);
         assertTrue(max <= (1 << 20) + size + 1, kind + ": " + max + " bytes queued for stdin");
-        assertTrue(log.contains("did not read its input"), kind + ": the 1008 close is not logged:\n" + log);
+        assertTrue(log.contains("did not read its input") && log.contains("closing the connection with 1008"),
+                kind + ": the 1008 close is not logged:\n" + log);
     }
 }
