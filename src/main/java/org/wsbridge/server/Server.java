@@ -157,7 +157,10 @@ public final class Server {
         Listeners listeners = new Listeners(config, boss, workers, scope);
         try {
             // Before the banner: a supervisor may send SIGTERM as soon as it sees the port announced.
-            SignalHandlers.install(stopRequested::countDown, () -> reload(shared));
+            if (!SignalHandlers.install(stopRequested::countDown, () -> reload(shared))) {
+                scope.error("server", "SIGHUP was ignored when wsbridge started (nohup?): it cannot ask for a "
+                        + "reload; restart to change the configuration");
+            }
             String label = banner();
             Optional<Supplier<AccessPolicy>> access = config.access().required()
                     ? Optional.of(() -> serving.get().access().orElseThrow()) : Optional.empty();

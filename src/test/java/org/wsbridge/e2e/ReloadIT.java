@@ -1,6 +1,7 @@
 package org.wsbridge.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -41,6 +42,24 @@ class ReloadIT {
     private static RawWs.Response upgrade(Wsbridge server, String... headers) throws Exception {
         try (RawWs raw = new RawWs(server.port())) {
             return raw.request(RawWs.upgradeRequest("/", headers));
+        }
+    }
+
+    @Test
+    void aSighupIgnoredAtStartIsSaidToTurnReloadOff() throws Exception {
+        // As nohup leaves it: SIGHUP ignored, which the JVM then leaves alone; a hang-up must not end wsbridge.
+        Path nohup = dir.resolve("ignore-hup");
+        Files.writeString(nohup, "#!/bin/sh\ntrap '' HUP\nexec '" + Wsbridge.launcher() + "' \"$@\"\n");
+        Files.setPosixFilePermissions(nohup, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        try (Wsbridge server = Wsbridge.start(nohup, "cat")) {
+            server.awaitLog(line -> line.contains("SIGHUP was ignored when wsbridge started"), WAIT);
+            Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(server.pid())).inheritIO().start();
+            assertEquals(0, kill.waitFor());
+            assertEquals(101, upgrade(server).status(), "still serving after a SIGHUP");
+        }
+        try (Wsbridge server = Wsbridge.start("cat")) { // and not said when SIGHUP reloads
+            assertEquals(101, upgrade(server).status());
+            assertFalse(server.logLines().stream().anyMatch(l -> l.contains("SIGHUP was ignored")), server.logLines()::toString);
         }
     }
 
