@@ -143,10 +143,11 @@ class ClosingIT {
                     .collect(Collectors.toMap(f -> f[0], f -> Long.parseLong(f[1]) - t0, (a, b) -> a));
             assertEquals(List.of("EOF", "INT", "TERM"), Files.readAllLines(record).stream()
                     .map(l -> l.split(" ")[0]).toList());
-            // Order and rough timing only: the machine is shared, so the windows are generous.
+            // Order and rough timing only. The lower bounds are the ladder's delays; the upper ones only catch a
+            // step that never waited for its time, and a loaded machine can add hundreds of ms, so they are wide.
             assertWithin("stdin EOF", at.get("EOF"), 0, 0 + 250);
-            assertWithin("SIGINT", at.get("INT"), int_ - 30, int_ + 300);
-            assertWithin("SIGTERM", at.get("TERM"), term - 30, term + 400);
+            assertWithin("SIGINT", at.get("INT"), int_ - 30, int_ + 600);
+            assertWithin("SIGTERM", at.get("TERM"), term - 30, term + 800);
             assertWithin("SIGKILL", gone, kill - 30, kill + 1500);
         }
     }
