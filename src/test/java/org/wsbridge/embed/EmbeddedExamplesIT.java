@@ -1,7 +1,6 @@
 package org.wsbridge.embed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +29,6 @@ import org.junit.jupiter.api.Test;
 import org.wsbridge.e2e.WsClient;
 import org.wsbridge.examples.embedded.JettyGreeter;
 import org.wsbridge.examples.embedded.NettyGreeter;
-import org.wsbridge.process.posix.LibC;
 import org.wsbridge.testing.Poll;
 
 /**
@@ -217,26 +214,9 @@ class EmbeddedExamplesIT {
         // library leaves orphans to the host's init, and the init of some containers never reaps them.
         Bridge bridge = Bridge.builder().command("sh", "-c", "trap '' INT; echo $$; exec sleep 1000")
                 .log(new ByteArrayOutputStream(), "error").build();
-        List<Integer> pids = new ArrayList<>();
-        List<WsClient> clients = new ArrayList<>();
         JettyGreeter app = new JettyGreeter(0, bridge);
-        try {
-            for (int i = 0; i < 3; i++) {
-                WsClient client = WsClient.connect(URI.create("ws://127.0.0.1:" + app.port() + "/ws/greeter"),
-                        basic("alice", "secret"));
-                clients.add(client);
-                pids.add(Integer.parseInt(client.nextText()));
-            }
-            assertEquals(3, bridge.activeSessions());
-        } finally {
-            app.close();
-            clients.forEach(WsClient::close);
-        }
-        for (int pid : pids) {
-            assertFalse(Files.exists(Path.of("/proc/" + pid)), "process " + pid + " outlived the context");
-        }
-        assertEquals(0, bridge.activeSessions());
-        assertFalse(LibC.isChildSubreaper(), "the library made the JVM a child subreaper");
+        HostShutdown.closingEndsEveryChild(bridge, app, () -> WsClient.connect(
+                URI.create("ws://127.0.0.1:" + app.port() + "/ws/greeter"), basic("alice", "secret")), "the context");
     }
 
     @Test

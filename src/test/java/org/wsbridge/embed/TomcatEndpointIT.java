@@ -1,7 +1,6 @@
 package org.wsbridge.embed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -9,15 +8,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.wsbridge.e2e.WsClient;
-import org.wsbridge.process.posix.LibC;
 import org.wsbridge.testing.Poll;
 
 /**
@@ -73,24 +68,8 @@ class TomcatEndpointIT {
         // Ignores SIGINT and stdin's end: only the ladder's SIGTERM ends it; exec leaves one process, no orphan.
         Bridge bridge = Bridge.builder().command("sh", "-c", "trap '' INT; echo $$; exec sleep 1000")
                 .log(new ByteArrayOutputStream(), "error").build();
-        List<Integer> pids = new ArrayList<>();
-        List<WsClient> clients = new ArrayList<>();
         JakartaHost app = new JakartaHost.TomcatHost(bridge);
-        try {
-            for (int i = 0; i < 3; i++) {
-                WsClient client = WsClient.connect(URI.create("ws://127.0.0.1:" + app.port() + "/ws/greeter"));
-                clients.add(client);
-                pids.add(Integer.parseInt(client.nextText()));
-            }
-            assertEquals(3, bridge.activeSessions());
-        } finally {
-            app.close();
-            clients.forEach(WsClient::close);
-        }
-        for (int pid : pids) {
-            assertFalse(Files.exists(Path.of("/proc/" + pid)), "process " + pid + " outlived Tomcat");
-        }
-        assertEquals(0, bridge.activeSessions());
-        assertFalse(LibC.isChildSubreaper(), "the library made the JVM a child subreaper");
+        HostShutdown.closingEndsEveryChild(bridge, app,
+                () -> WsClient.connect(URI.create("ws://127.0.0.1:" + app.port() + "/ws/greeter")), "Tomcat");
     }
 }
